@@ -1,0 +1,197 @@
+"""One small interface over the two warehouses: a DuckDB file (default) and PostgreSQL.
+
+What belongs here: opening a connection from a path or URL, executing SQL,
+reading a query into pandas, bulk-writing a frame (DuckDB: Arrow scan;
+PostgreSQL: COPY), transactions, and the environment dbt needs to reach the
+same warehouse. What does not: any table's meaning (the layers own their DDL).
+
+Values always travel as bound parameters or bulk loads, never interpolated into
+SQL text; only identifiers we control (schema and table names) are formatted in.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import unquote, urlparse
+
+import pandas as pd
+
+WarehouseKind = Literal["duckdb", "postgres"]
+_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+def _ident(name: str) -> str:
+    if not _IDENTIFIER.match(name):
+        raise ValueError(f"not a safe SQL identifier: {name!r}")
+    return f'"{name}"'
+
+
+@dataclass(frozen=True)
+class WarehouseLocation:
+    """Where the warehouse is: a DuckDB file path or a PostgreSQL URL."""
+
+    kind: WarehouseKind
+    target: str  # absolute DuckDB path, or the PostgreSQL URL
+
+    @classmethod
+    def parse(cls, path_or_url: str | Path) -> WarehouseLocation:
+        text = str(path_or_url)
+        if text.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
+            return cls("postgres", text)
+        if text.startswith("duckdb:///"):
+            text = text.removeprefix("duckdb:///")
+        return cls("duckdb", str(Path(text).expanduser().resolve()))
+
+    def dbt_env(self) -> dict[str, str]:
+        """Environment variables that point dbt's profile (dbt_project/profiles.yml) here."""
+        if self.kind == "duckdb":
+            return {"BMA_DBT_TARGET": "duckdb", "BMA_DUCKDB_PATH": self.target}
+        url = urlparse(self.target.replace("postgresql+psycopg://", "postgresql://"))
+        return {
+            "BMA_DBT_TARGET": "postgres",
+            "BMA_PG_HOST": url.hostname or "127.0.0.1",
+            "BMA_PG_PORT": str(url.port or 5432),
+            "BMA_PG_USER": unquote(url.username or "postgres"),
+            "BMA_PG_PASSWORD": unquote(url.password or ""),
+            "BMA_PG_DBNAME": (url.path or "/postgres").lstrip("/") or "postgres",
+        }
+
+    @property
+    def display(self) -> str:
+        """The location without a password, for logs and summaries."""
+        if self.kind == "duckdb":
+            return self.target
+        url = urlparse(self.target)
+        if url.password:
+            return self.target.replace(f":{url.password}@", ":***@")
+        return self.target
+
+
+class Warehouse:
+    """An open connection. Use `connect()`; the connection closes on exit."""
+
+    kind: WarehouseKind
+
+    def __init__(self, location: WarehouseLocation, connection: Any) -> None:
+        self.location = location
+        self.kind = location.kind
+        self._con = connection
+
+    # -- reading ---------------------------------------------------------
+    def query(self, sql: str, params: Sequence[Any] | None = None) -> pd.DataFrame:
+        if self.kind == "duckdb":
+            return self._con.execute(sql, params or []).df()
+        with self._con.cursor() as cur:
+            cur.execute(_pg_params(sql), params or None)
+            if cur.description is None:
+                return pd.DataFrame()
+            columns = [d.name for d in cur.description]
+            return pd.DataFrame(cur.fetchall(), columns=columns)
+
+    def scalar(self, sql: str, params: Sequence[Any] | None = None) -> Any:
+        frame = self.query(sql, params)
+        return None if frame.empty else frame.iat[0, 0]
+
+    def table_exists(self, schema: str, table: str) -> bool:
+        sql = (
+            "select count(*) from information_schema.tables "
+            "where table_schema = ? and table_name = ?"
+        )
+        return bool(self.scalar(sql, [schema, table]))
+
+    # -- writing ---------------------------------------------------------
+    def execute(self, sql: str, params: Sequence[Any] | None = None) -> None:
+        if self.kind == "duckdb":
+            self._con.execute(sql, params or [])
+        else:
+            with self._con.cursor() as cur:
+                cur.execute(_pg_params(sql), params or None)
+
+    def ensure_schema(self, schema: str) -> None:
+        self.execute(f"create schema if not exists {_ident(schema)}")
+
+    def create_table(self, schema: str, table: str, columns: Mapping[str, str]) -> None:
+        """Create a table if it is missing, with portable column types."""
+        self.ensure_schema(schema)
+        cols = ", ".join(f"{_ident(c)} {t}" for c, t in columns.items())
+        self.execute(f"create table if not exists {_ident(schema)}.{_ident(table)} ({cols})")
+
+    def append(self, schema: str, table: str, frame: pd.DataFrame) -> int:
+        """Bulk-insert a frame into an existing table, matching columns by name."""
+        if frame.empty:
+            return 0
+        target = f"{_ident(schema)}.{_ident(table)}"
+        columns = ", ".join(_ident(c) for c in frame.columns)
+        if self.kind == "duckdb":
+            self._con.register("_bma_frame", frame)
+            try:
+                self._con.execute(f"insert into {target} ({columns}) select {columns} from _bma_frame")
+            finally:
+                self._con.unregister("_bma_frame")
+        else:
+            buffer = io.StringIO()
+            frame.to_csv(buffer, index=False, header=False, na_rep="\\N")
+            buffer.seek(0)
+            copy_sql = f"copy {target} ({columns}) from stdin with (format csv, null '\\N')"
+            with self._con.cursor() as cur, cur.copy(copy_sql) as copy:
+                while chunk := buffer.read(1 << 20):
+                    copy.write(chunk)
+        return len(frame)
+
+    def replace(
+        self, schema: str, table: str, frame: pd.DataFrame, columns: Mapping[str, str]
+    ) -> int:
+        """Drop and recreate a table with the given column types, then load the frame."""
+        self.ensure_schema(schema)
+        self.execute(f"drop table if exists {_ident(schema)}.{_ident(table)} cascade")
+        self.create_table(schema, table, columns)
+        return self.append(schema, table, frame[list(columns)])
+
+    @contextmanager
+    def transaction(self) -> Iterator[Warehouse]:
+        """All statements inside commit together or not at all."""
+        if self.kind == "duckdb":
+            self._con.execute("begin transaction")
+            try:
+                yield self
+            except BaseException:
+                self._con.execute("rollback")
+                raise
+            self._con.execute("commit")
+        else:
+            with self._con.transaction():
+                yield self
+
+
+def _pg_params(sql: str) -> str:
+    # DuckDB-style '?' placeholders → psycopg '%s'; literal '%' must be doubled for psycopg.
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+@contextmanager
+def connect(path_or_url: str | Path, read_only: bool = False) -> Iterator[Warehouse]:
+    """Open the warehouse; DuckDB's single-writer lock is held only inside the block."""
+    location = WarehouseLocation.parse(path_or_url)
+    if location.kind == "duckdb":
+        import duckdb
+
+        Path(location.target).parent.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(location.target, read_only=read_only)
+        try:
+            yield Warehouse(location, con)
+        finally:
+            con.close()
+    else:
+        import psycopg
+
+        url = location.target.replace("postgresql+psycopg://", "postgresql://")
+        with psycopg.connect(url, autocommit=True) as con:
+            if read_only:
+                con.execute("set session characteristics as transaction read only")
+            yield Warehouse(location, con)

@@ -1,0 +1,50 @@
+"""Shared fixtures: a fresh PostgreSQL database per test (skipped with a reason where no
+server runs; under CI=true an unreachable server fails instead, since CI has one)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from urllib.parse import urlparse, urlunparse
+
+import pytest
+
+PG_URL = os.getenv("BMA_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def _server_problem() -> str | None:
+    try:
+        import psycopg
+
+        with psycopg.connect(PG_URL, connect_timeout=3) as con:
+            con.execute("select 1")
+    except Exception as exc:  # noqa: BLE001 - any failure means "no server here"
+        return f"PostgreSQL not reachable at {PG_URL} ({type(exc).__name__}: {exc})"
+    return None
+
+
+@pytest.fixture(scope="session")
+def pg_server_url() -> str:
+    problem = _server_problem()
+    if problem:
+        if os.getenv("CI", "").lower() == "true":
+            pytest.fail(f"{problem}; CI machines run PostgreSQL, so this is an error")
+        pytest.skip(problem)
+    return PG_URL
+
+
+@pytest.fixture
+def pg_database_url(pg_server_url: str) -> Iterator[str]:
+    """A new, empty database for one test; dropped afterwards."""
+    import psycopg
+
+    name = f"bma_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(pg_server_url, autocommit=True) as con:
+        con.execute(f"create database {name}")
+    url = urlunparse(urlparse(pg_server_url)._replace(path=f"/{name}"))
+    try:
+        yield url
+    finally:
+        with psycopg.connect(pg_server_url, autocommit=True) as con:
+            con.execute(f"drop database if exists {name} with (force)")

@@ -1,0 +1,69 @@
+from datetime import date, datetime
+
+import pandas as pd
+import pytest
+
+from bma_pipeline.warehouse import WarehouseLocation, connect
+
+COLUMNS = {
+    "id": "bigint",
+    "name": "varchar",
+    "value": "double precision",
+    "day": "date",
+    "at": "timestamp",
+}
+
+
+def _frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "id": [1, 2, 3],
+            "name": ["สำนักงานเขตพระนคร", "'; drop table t; --", '=HYPERLINK("http://x")'],
+            "value": [1.5, None, 3.0],
+            "day": [date(2023, 1, 31), None, date(2022, 10, 1)],
+            "at": [datetime(2023, 2, 1, 8, 30), datetime(2023, 2, 11, 0, 0), None],
+        }
+    )
+
+
+def _round_trip(url: str) -> None:
+    with connect(url) as wh:
+        wh.create_table("raw", "t", COLUMNS)
+        assert wh.append("raw", "t", _frame()) == 3
+        back = wh.query("select * from raw.t order by id")
+        assert back["name"].tolist() == _frame()["name"].tolist()
+        assert back["value"].isna().tolist() == [False, True, False]
+        assert wh.scalar("select count(*) from raw.t where name = ?", ["สำนักงานเขตพระนคร"]) == 1
+        assert wh.table_exists("raw", "t")
+        with pytest.raises(RuntimeError):
+            with wh.transaction():
+                wh.append("raw", "t", _frame())
+                raise RuntimeError("killed mid-load")
+        assert wh.scalar("select count(*) from raw.t") == 3
+
+
+def test_duckdb_round_trip_keeps_thai_and_hostile_text_verbatim(tmp_path):
+    _round_trip(str(tmp_path / "w.duckdb"))
+
+
+@pytest.mark.postgres
+def test_postgres_round_trip_keeps_thai_and_hostile_text_verbatim(pg_database_url):
+    _round_trip(pg_database_url)
+
+
+def test_location_gives_dbt_the_same_warehouse(tmp_path):
+    duck = WarehouseLocation.parse(tmp_path / "w.duckdb")
+    assert duck.dbt_env() == {
+        "BMA_DBT_TARGET": "duckdb",
+        "BMA_DUCKDB_PATH": str((tmp_path / "w.duckdb").resolve()),
+    }
+    pg = WarehouseLocation.parse("postgresql://bma:s%40cret@db.internal:6543/bma_prod")
+    assert pg.dbt_env() == {
+        "BMA_DBT_TARGET": "postgres",
+        "BMA_PG_HOST": "db.internal",
+        "BMA_PG_PORT": "6543",
+        "BMA_PG_USER": "bma",
+        "BMA_PG_PASSWORD": "s@cret",
+        "BMA_PG_DBNAME": "bma_prod",
+    }
+    assert "s%40cret" not in pg.display

@@ -131,7 +131,9 @@ class Warehouse:
         if self.kind == "duckdb":
             self._con.register("_bma_frame", frame)
             try:
-                self._con.execute(f"insert into {target} ({columns}) select {columns} from _bma_frame")
+                self._con.execute(
+                    f"insert into {target} ({columns}) select {columns} from _bma_frame"
+                )
             finally:
                 self._con.unregister("_bma_frame")
         else:

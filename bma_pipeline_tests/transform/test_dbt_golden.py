@@ -1,0 +1,547 @@
+"""Golden test of the dbt project: a hand-made warehouse in, hand-worked mart figures out.
+
+The fixture (golden_fixture.py) is loaded into a fresh DuckDB file, `dbt build` runs over it with
+as_of = 2023-04-20 09:00, and every mart row is compared with figures worked out by hand below
+(DOMAIN.md §4). The same fixture then runs on PostgreSQL and must give the same marts.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+
+import pytest
+
+from .conftest import MARTS, DbtBuild
+
+ON, AT, OFF, ND = "on_track", "at_risk", "off_track", "no_data"
+CAP = 1.2
+
+# Per in-scope pair (unit, KPI): the hand-worked figures for periods 1..6.
+# DDS K0001 sum/increase, target 60 → target to date 10 per period; reported 12, 10, 14.
+# 1001 K0001 sum/increase, target 12; reported 1, 1 then resent as 3, 4.
+# 1002 K0001 sum/increase, target 12; reported 4 (overshoot 2.0 → capped 1.2), P3 quarantined.
+# DDS K0002 last/decrease, target 10; reported 12, 8 (P3's 5 is quarantined).
+# 1001 K0003 sum/increase, target 30; reported 5, 5 then resent as 6, 5.
+# 1002 K0003 sum/increase, target 0 → counts as achieved (1.0).
+# 1001 K0004 last/increase, target 90; reported 80, —, 95.
+# 1002 K0004 last/increase, target 90; never reported.
+# DDS K0005 sum/decrease, target 12; reported 0, 0 (actual 0 counts as the cap), 8.
+# fmt: off
+KPI_PROGRESS = {
+    ("DDS", "K0001"): {
+        "policy": "P001", "role": "H", "direction": "increase", "aggregation": "sum",
+        "annual_target": 60.0,
+        "period_value": [12, 10, 14, None, None, None],
+        "actual_ytd": [12, 22, 36, 36, 36, 36],
+        "target_to_date": [10, 20, 30, 40, 50, 60],
+        "ratio": [1.2, 1.1, 1.2, 0.9, 0.72, 0.6],
+        "capped": [1.2, 1.1, 1.2, 0.9, 0.72, 0.6],
+        "status": [ON, ON, ON, AT, OFF, OFF],
+    },
+    ("1001", "K0001"): {
+        "policy": "P001", "role": "R", "direction": "increase", "aggregation": "sum",
+        "annual_target": 12.0,
+        "period_value": [1, 3, 4, None, None, None],
+        "actual_ytd": [1, 4, 8, 8, 8, 8],
+        "target_to_date": [2, 4, 6, 8, 10, 12],
+        "ratio": [0.5, 1.0, 8 / 6, 1.0, 0.8, 8 / 12],
+        "capped": [0.5, 1.0, 1.2, 1.0, 0.8, 8 / 12],
+        "status": [OFF, ON, ON, ON, AT, OFF],
+    },
+    ("1002", "K0001"): {
+        "policy": "P001", "role": "R", "direction": "increase", "aggregation": "sum",
+        "annual_target": 12.0,
+        "period_value": [4, None, None, None, None, None],
+        "actual_ytd": [4, 4, 4, 4, 4, 4],
+        "target_to_date": [2, 4, 6, 8, 10, 12],
+        "ratio": [2.0, 1.0, 4 / 6, 0.5, 0.4, 4 / 12],
+        "capped": [1.2, 1.0, 4 / 6, 0.5, 0.4, 4 / 12],
+        "status": [ON, ON, OFF, OFF, OFF, OFF],
+    },
+    ("DDS", "K0002"): {
+        "policy": "P001", "role": "H", "direction": "decrease", "aggregation": "last",
+        "annual_target": 10.0,
+        "period_value": [12, 8, None, None, None, None],
+        "actual_ytd": [12, 8, 8, 8, 8, 8],
+        "target_to_date": [10, 10, 10, 10, 10, 10],
+        "ratio": [10 / 12, 1.25, 1.25, 1.25, 1.25, 1.25],
+        "capped": [10 / 12, 1.2, 1.2, 1.2, 1.2, 1.2],
+        "status": [AT, ON, ON, ON, ON, ON],
+    },
+    ("1001", "K0003"): {
+        "policy": "P002", "role": "H", "direction": "increase", "aggregation": "sum",
+        "annual_target": 30.0,
+        "period_value": [5, 6, 5, None, None, None],
+        "actual_ytd": [5, 11, 16, 16, 16, 16],
+        "target_to_date": [5, 10, 15, 20, 25, 30],
+        "ratio": [1.0, 1.1, 16 / 15, 0.8, 0.64, 16 / 30],
+        "capped": [1.0, 1.1, 16 / 15, 0.8, 0.64, 16 / 30],
+        "status": [ON, ON, ON, AT, OFF, OFF],
+    },
+    ("1002", "K0003"): {
+        "policy": "P002", "role": "R", "direction": "increase", "aggregation": "sum",
+        "annual_target": 0.0,
+        "period_value": [4, None, None, None, None, None],
+        "actual_ytd": [4, 4, 4, 4, 4, 4],
+        "target_to_date": [0, 0, 0, 0, 0, 0],
+        "ratio": [1.0, 1.0, 1.0, 1.0, 1.0, 1.0],
+        "capped": [1.0, 1.0, 1.0, 1.0, 1.0, 1.0],
+        "status": [ON, ON, ON, ON, ON, ON],
+    },
+    ("1001", "K0004"): {
+        "policy": "P002", "role": "H", "direction": "increase", "aggregation": "last",
+        "annual_target": 90.0,
+        "period_value": [80, None, 95, None, None, None],
+        "actual_ytd": [80, 80, 95, 95, 95, 95],
+        "target_to_date": [90, 90, 90, 90, 90, 90],
+        "ratio": [80 / 90, 80 / 90, 95 / 90, 95 / 90, 95 / 90, 95 / 90],
+        "capped": [80 / 90, 80 / 90, 95 / 90, 95 / 90, 95 / 90, 95 / 90],
+        "status": [AT, AT, ON, ON, ON, ON],
+    },
+    ("1002", "K0004"): {
+        "policy": "P002", "role": "R", "direction": "increase", "aggregation": "last",
+        "annual_target": 90.0,
+        "period_value": [None] * 6,
+        "actual_ytd": [None] * 6,
+        "target_to_date": [90, 90, 90, 90, 90, 90],
+        "ratio": [None] * 6,
+        "capped": [None] * 6,
+        "status": [ND] * 6,
+    },
+    ("DDS", "K0005"): {
+        "policy": "P003", "role": "H", "direction": "decrease", "aggregation": "sum",
+        "annual_target": 12.0,
+        "period_value": [0, 0, 8, None, None, None],
+        "actual_ytd": [0, 0, 8, 8, 8, 8],
+        "target_to_date": [2, 4, 6, 8, 10, 12],
+        "ratio": [CAP, CAP, 0.75, 1.0, 1.25, 1.5],
+        "capped": [CAP, CAP, 0.75, 1.0, 1.2, 1.2],
+        "status": [ON, ON, OFF, ON, ON, ON],
+    },
+}
+POLICY_DIMENSION_GROUP = {
+    "P001": ("environment", "G3"),
+    "P002": ("health", "G2"),
+    "P003": ("safety", "G3"),
+}
+
+# Policy progress: mean capped ratio over pairs with data (pairs A–D of P001, E–G of P002 — 1002's
+# K0004 has no data — and DDS K0005 alone in P003), H and R apart; counts by pair status.
+# (progress, h, r, status, on, at_risk, off, no_data) per period.
+POLICY_PROGRESS = {
+    "P001": [  # pairs DDS K0001 (H), 1001 K0001 (R), 1002 K0001 (R), DDS K0002 (H)
+        ((1.2 + 0.5 + 1.2 + 10 / 12) / 4, (1.2 + 10 / 12) / 2, (0.5 + 1.2) / 2, AT, 2, 1, 1, 0),
+        ((1.1 + 1.0 + 1.0 + 1.2) / 4, (1.1 + 1.2) / 2, 1.0, ON, 4, 0, 0, 0),
+        ((1.2 + 1.2 + 4 / 6 + 1.2) / 4, 1.2, (1.2 + 4 / 6) / 2, ON, 3, 0, 1, 0),
+        ((0.9 + 1.0 + 0.5 + 1.2) / 4, (0.9 + 1.2) / 2, (1.0 + 0.5) / 2, AT, 2, 1, 1, 0),
+        ((0.72 + 0.8 + 0.4 + 1.2) / 4, (0.72 + 1.2) / 2, (0.8 + 0.4) / 2, OFF, 1, 1, 2, 0),
+        ((0.6 + 8 / 12 + 4 / 12 + 1.2) / 4, (0.6 + 1.2) / 2, (8 / 12 + 4 / 12) / 2,
+         OFF, 1, 0, 3, 0),
+    ],
+    "P002": [  # pairs 1001 K0003 (H), 1002 K0003 (R), 1001 K0004 (H), 1002 K0004 (R, no data)
+        ((1.0 + 1.0 + 80 / 90) / 3, (1.0 + 80 / 90) / 2, 1.0, AT, 2, 1, 0, 1),
+        ((1.1 + 1.0 + 80 / 90) / 3, (1.1 + 80 / 90) / 2, 1.0, AT, 2, 1, 0, 1),
+        ((16 / 15 + 1.0 + 95 / 90) / 3, (16 / 15 + 95 / 90) / 2, 1.0, ON, 3, 0, 0, 1),
+        ((0.8 + 1.0 + 95 / 90) / 3, (0.8 + 95 / 90) / 2, 1.0, AT, 2, 1, 0, 1),
+        ((0.64 + 1.0 + 95 / 90) / 3, (0.64 + 95 / 90) / 2, 1.0, AT, 2, 0, 1, 1),
+        ((16 / 30 + 1.0 + 95 / 90) / 3, (16 / 30 + 95 / 90) / 2, 1.0, AT, 2, 0, 1, 1),
+    ],
+    "P003": [  # DDS K0005 (H) only
+        (1.2, 1.2, None, ON, 1, 0, 0, 0),
+        (1.2, 1.2, None, ON, 1, 0, 0, 0),
+        (0.75, 0.75, None, OFF, 0, 0, 1, 0),
+        (1.0, 1.0, None, ON, 1, 0, 0, 0),
+        (1.2, 1.2, None, ON, 1, 0, 0, 0),
+        (1.2, 1.2, None, ON, 1, 0, 0, 0),
+    ],
+}
+POLICY_PAIRS = {"P001": (4, 4), "P002": (4, 3), "P003": (1, 1)}
+
+# Unit progress: (mean capped ratio over KPI rows with data, status, on, at_risk, off, no_data).
+UNIT_PROGRESS = {
+    "DDS": [  # K0001, K0002, K0005
+        ((1.2 + 10 / 12 + 1.2) / 3, ON, 2, 1, 0, 0),
+        ((1.1 + 1.2 + 1.2) / 3, ON, 3, 0, 0, 0),
+        ((1.2 + 1.2 + 0.75) / 3, ON, 2, 0, 1, 0),
+        ((0.9 + 1.2 + 1.0) / 3, ON, 2, 1, 0, 0),
+        ((0.72 + 1.2 + 1.2) / 3, ON, 2, 0, 1, 0),
+        ((0.6 + 1.2 + 1.2) / 3, ON, 2, 0, 1, 0),
+    ],
+    "1001": [  # K0001, K0003, K0004
+        ((0.5 + 1.0 + 80 / 90) / 3, OFF, 1, 1, 1, 0),
+        ((1.0 + 1.1 + 80 / 90) / 3, AT, 2, 1, 0, 0),
+        ((1.2 + 16 / 15 + 95 / 90) / 3, ON, 3, 0, 0, 0),
+        ((1.0 + 0.8 + 95 / 90) / 3, AT, 2, 1, 0, 0),
+        ((0.8 + 0.64 + 95 / 90) / 3, AT, 1, 1, 1, 0),
+        ((8 / 12 + 16 / 30 + 95 / 90) / 3, OFF, 1, 0, 2, 0),
+    ],
+    "1002": [  # K0001, K0003 (target 0), K0004 (no data)
+        ((1.2 + 1.0) / 2, ON, 2, 0, 0, 1),
+        ((1.0 + 1.0) / 2, ON, 2, 0, 0, 1),
+        ((4 / 6 + 1.0) / 2, AT, 1, 0, 1, 1),
+        ((0.5 + 1.0) / 2, OFF, 1, 0, 1, 1),
+        ((0.4 + 1.0) / 2, OFF, 1, 0, 1, 1),
+        ((4 / 12 + 1.0) / 2, OFF, 1, 0, 1, 1),
+    ],
+}
+UNIT_TYPE_GROUP = {
+    "DDS": ("department", "G3"), "1001": ("district", None), "1002": ("district", None),
+}
+
+COMPLIANCE_DUE = [date(2022, 12, 10), date(2023, 2, 10), date(2023, 4, 10),
+                  date(2023, 6, 10), date(2023, 8, 10), date(2023, 10, 10)]
+_PENDING = (None, "pending", None, 0, 0, 0, 0)
+# (first_received_at, compliance_status, days_late,
+#  n_files, n_rows_received, n_rows_accepted, n_rows_quarantined)
+COMPLIANCE = {
+    "DDS": [
+        (datetime(2022, 12, 5, 10, 0), "on_time", 0, 1, 3, 3, 0),  # the duplicate file has no rows
+        (datetime(2023, 2, 8, 9, 0), "on_time", 0, 1, 3, 3, 0),
+        (datetime(2023, 4, 10, 9, 0), "on_time", 0, 1, 3, 2, 1),  # on the due date itself
+        (None, "pending", None, 1, 1, 0, 0),  # a draft not validated yet does not count
+        _PENDING,
+        _PENDING,
+    ],
+    "1001": [
+        (datetime(2022, 12, 12, 8, 0), "late", 2, 1, 3, 3, 0),
+        (datetime(2023, 2, 10, 23, 0), "on_time", 0, 2, 4, 4, 0),  # the resend does not move it
+        (datetime(2023, 4, 18, 16, 0), "late", 8, 1, 3, 3, 0),
+        _PENDING,
+        _PENDING,
+        _PENDING,
+    ],
+    "1002": [
+        (datetime(2022, 12, 9, 14, 30), "on_time", 0, 1, 2, 2, 0),
+        (None, "missing", None, 0, 0, 0, 0),
+        (None, "missing", None, 1, 1, 0, 1),  # only a quarantined row; the fix came after as_of
+        _PENDING,
+        _PENDING,
+        _PENDING,
+    ],
+}
+
+OBSTACLES = [
+    {
+        "fiscal_year": 2566, "period_no": 1, "period_key": "2566-P1", "unit_code": "1001",
+        "kpi_code": "K0004", "policy_code": "P002", "role": "H",
+        "obstacles": "งบซ่อมกล้องไม่พอ / camera repair budget short",
+        "reported_status": "delayed", "received_at": datetime(2022, 12, 12, 8, 0),
+    },
+    {
+        "fiscal_year": 2566, "period_no": 3, "period_key": "2566-P3", "unit_code": "DDS",
+        "kpi_code": "K0005", "policy_code": "P003", "role": "H",
+        "obstacles": "ฝนตกหนัก / heavy rain",
+        "reported_status": "in_progress", "received_at": datetime(2023, 4, 10, 9, 0),
+    },
+]
+
+# fmt: on
+
+
+def _pct(ratio: float | None) -> float | None:
+    return None if ratio is None else 100 * ratio
+
+
+def _key(period: int) -> str:
+    return f"2566-P{period}"
+
+
+def _same(actual, expected) -> bool:
+    if expected is None or actual is None:
+        return (
+            actual is None
+            and expected is None
+            or (isinstance(actual, float) and math.isnan(actual) and expected is None)
+        )
+    if isinstance(expected, bool) or isinstance(actual, bool):
+        return actual is expected or actual == expected
+    if isinstance(expected, (int, float)) and isinstance(actual, (int, float)):
+        return math.isclose(actual, expected, rel_tol=1e-9, abs_tol=1e-9)
+    return actual == expected
+
+
+def assert_rows_equal(actual: list[dict], expected: list[dict], key: tuple[str, ...]) -> None:
+    by_key = {tuple(row[k] for k in key): row for row in actual}
+    assert len(by_key) == len(actual), "duplicate keys in the mart"
+    expected_keys = {tuple(row[k] for k in key) for row in expected}
+    assert set(by_key) == expected_keys
+    problems = []
+    for row in expected:
+        row_key = tuple(row[k] for k in key)
+        got = by_key[row_key]
+        assert set(got) == set(row), f"columns differ: {sorted(set(got) ^ set(row))}"
+        for column, value in row.items():
+            if not _same(got[column], value):
+                problems.append(f"{row_key} {column}: got {got[column]!r}, expected {value!r}")
+    assert not problems, "\n".join(problems)
+
+
+# ---------------------------------------------------------------- DuckDB: hand-worked figures
+
+
+def test_dbt_build_passes_every_model_and_test(duckdb_build: DbtBuild):
+    statuses = {r["unique_id"]: r["status"] for r in duckdb_build.run_results["results"]}
+    assert statuses and all(s in ("success", "pass") for s in statuses.values()), statuses
+    assert any(uid.startswith("test.bma.assert_compliance_rows") for uid in statuses)
+
+
+def test_kpi_progress_matches_hand_figures(duckdb_build: DbtBuild):
+    expected = []
+    for (unit, kpi), f in KPI_PROGRESS.items():
+        dimension, group = POLICY_DIMENSION_GROUP[f["policy"]]
+        for p in range(1, 7):
+            i = p - 1
+            expected.append(
+                {
+                    "fiscal_year": 2566,
+                    "period_no": p,
+                    "period_key": _key(p),
+                    "unit_code": unit,
+                    "kpi_code": kpi,
+                    "policy_code": f["policy"],
+                    "group_code": group,
+                    "dimension_code": dimension,
+                    "role": f["role"],
+                    "direction": f["direction"],
+                    "aggregation": f["aggregation"],
+                    "annual_target": f["annual_target"],
+                    "period_value": f["period_value"][i],
+                    "actual_ytd": f["actual_ytd"][i],
+                    "target_to_date": f["target_to_date"][i],
+                    "achievement_ratio": f["ratio"][i],
+                    "capped_ratio": f["capped"][i],
+                    "status": f["status"][i],
+                    "has_data": f["actual_ytd"][i] is not None,
+                    "is_key_project": f["policy"] == "P001",
+                }
+            )
+    assert_rows_equal(
+        duckdb_build.marts["fct_kpi_progress"], expected, ("unit_code", "kpi_code", "period_no")
+    )
+
+
+def test_resubmission_replaces_earlier_value(duckdb_build: DbtBuild):
+    row = next(
+        r
+        for r in duckdb_build.marts["fct_kpi_progress"]
+        if (r["unit_code"], r["kpi_code"], r["period_no"]) == ("1001", "K0001", 2)
+    )
+    assert row["period_value"] == 3.0 and row["actual_ytd"] == 4.0
+
+
+def test_quarantined_and_later_rows_are_ignored(duckdb_build: DbtBuild):
+    rows = {
+        (r["unit_code"], r["kpi_code"], r["period_no"]): r
+        for r in duckdb_build.marts["fct_kpi_progress"]
+    }
+    assert rows[("DDS", "K0002", 3)]["period_value"] is None  # quarantined 5
+    assert rows[("DDS", "K0002", 3)]["actual_ytd"] == 8.0  # the last KPI keeps P2's level
+    assert rows[("1002", "K0001", 3)]["actual_ytd"] == 4.0  # quarantined 6, post-as_of 5
+    assert rows[("DDS", "K0001", 4)]["period_value"] is None  # file not validated yet
+
+
+def test_policy_progress_matches_hand_figures(duckdb_build: DbtBuild):
+    expected = []
+    for policy, periods in POLICY_PROGRESS.items():
+        dimension, group = POLICY_DIMENSION_GROUP[policy]
+        n_pairs, n_with_data = POLICY_PAIRS[policy]
+        for p, (ratio, h, r, status, on, at, off, nd) in enumerate(periods, start=1):
+            expected.append(
+                {
+                    "fiscal_year": 2566,
+                    "period_no": p,
+                    "period_key": _key(p),
+                    "policy_code": policy,
+                    "group_code": group,
+                    "dimension_code": dimension,
+                    "is_key_project": policy == "P001",
+                    "n_pairs": n_pairs,
+                    "n_pairs_with_data": n_with_data,
+                    "progress_pct": _pct(ratio),
+                    "h_progress_pct": _pct(h),
+                    "r_progress_pct": _pct(r),
+                    "status": status,
+                    "n_on_track": on,
+                    "n_at_risk": at,
+                    "n_off_track": off,
+                    "n_no_data": nd,
+                }
+            )
+    assert_rows_equal(
+        duckdb_build.marts["mart_policy_progress"], expected, ("policy_code", "period_no")
+    )
+
+
+def test_unit_progress_matches_hand_figures(duckdb_build: DbtBuild):
+    expected = []
+    for unit, periods in UNIT_PROGRESS.items():
+        unit_type, group = UNIT_TYPE_GROUP[unit]
+        for p, (ratio, status, on, at, off, nd) in enumerate(periods, start=1):
+            expected.append(
+                {
+                    "fiscal_year": 2566,
+                    "period_no": p,
+                    "period_key": _key(p),
+                    "unit_code": unit,
+                    "unit_type": unit_type,
+                    "group_code": group,
+                    "n_kpis": 3,
+                    "n_kpis_with_data": 3 - nd,
+                    "progress_pct": _pct(ratio),
+                    "status": status,
+                    "n_on_track": on,
+                    "n_at_risk": at,
+                    "n_off_track": off,
+                    "n_no_data": nd,
+                }
+            )
+    assert_rows_equal(
+        duckdb_build.marts["mart_unit_progress"], expected, ("unit_code", "period_no")
+    )
+
+
+def test_group_progress_weighs_each_policy_equally(duckdb_build: DbtBuild):
+    # each policy's mean capped ratio, worked out by hand in POLICY_PROGRESS
+    p001 = [row[0] for row in POLICY_PROGRESS["P001"]]
+    p002 = [row[0] for row in POLICY_PROGRESS["P002"]]
+    p003 = [row[0] for row in POLICY_PROGRESS["P003"]]
+    # (group, ratio, status, on, at_risk, off) per period — G1 has a policy but no targets
+    groups = {
+        "G2": [(p002[i], AT, 0, 1, 0) if i != 2 else (p002[i], ON, 1, 0, 0) for i in range(6)],
+        "G3": [
+            ((p001[0] + p003[0]) / 2, ON, 1, 1, 0),
+            ((p001[1] + p003[1]) / 2, ON, 2, 0, 0),
+            ((p001[2] + p003[2]) / 2, AT, 1, 0, 1),
+            ((p001[3] + p003[3]) / 2, AT, 1, 1, 0),
+            ((p001[4] + p003[4]) / 2, AT, 1, 0, 1),
+            ((p001[5] + p003[5]) / 2, AT, 1, 0, 1),
+        ],
+        "CITY": [
+            ((p001[0] + p002[0] + p003[0]) / 3, ON, 1, 2, 0),
+            ((p001[1] + p002[1] + p003[1]) / 3, ON, 2, 1, 0),
+            ((p001[2] + p002[2] + p003[2]) / 3, AT, 2, 0, 1),
+            ((p001[3] + p002[3] + p003[3]) / 3, AT, 1, 2, 0),
+            ((p001[4] + p002[4] + p003[4]) / 3, AT, 1, 1, 1),
+            ((p001[5] + p002[5] + p003[5]) / 3, AT, 1, 1, 1),
+        ],
+    }
+    n_policies = {"G1": 0, "G2": 1, "G3": 2, "CITY": 3}
+    expected = []
+    for group, n in n_policies.items():
+        for p in range(1, 7):
+            ratio, status, on, at, off = groups.get(group, [(None, ND, 0, 0, 0)] * 6)[p - 1]
+            expected.append(
+                {
+                    "fiscal_year": 2566,
+                    "period_no": p,
+                    "period_key": _key(p),
+                    "group_code": group,
+                    "is_city": group == "CITY",
+                    "n_policies": n,
+                    "n_policies_with_data": n,
+                    "progress_pct": _pct(ratio),
+                    "status": status,
+                    "n_on_track": on,
+                    "n_at_risk": at,
+                    "n_off_track": off,
+                    "n_no_data": 0,
+                }
+            )
+    assert_rows_equal(
+        duckdb_build.marts["mart_group_progress"], expected, ("group_code", "period_no")
+    )
+
+
+def test_submission_compliance_matches_hand_figures(duckdb_build: DbtBuild):
+    expected = []
+    for unit, periods in COMPLIANCE.items():
+        for p, (first, status, days, files, received, accepted, quarantined) in enumerate(
+            periods, 1
+        ):
+            expected.append(
+                {
+                    "fiscal_year": 2566,
+                    "period_no": p,
+                    "period_key": _key(p),
+                    "unit_code": unit,
+                    "unit_type": UNIT_TYPE_GROUP[unit][0],
+                    "due_date": COMPLIANCE_DUE[p - 1],
+                    "first_received_at": first,
+                    "compliance_status": status,
+                    "days_late": days,
+                    "n_files": files,
+                    "n_rows_received": received,
+                    "n_rows_accepted": accepted,
+                    "n_rows_quarantined": quarantined,
+                }
+            )
+    assert_rows_equal(
+        duckdb_build.marts["mart_submission_compliance"], expected, ("unit_code", "period_no")
+    )
+
+
+def test_obstacles_come_from_current_rows_only(duckdb_build: DbtBuild):
+    assert_rows_equal(
+        duckdb_build.marts["mart_obstacles"], OBSTACLES, ("unit_code", "kpi_code", "period_no")
+    )
+
+
+def test_dims_hold_the_reference_rows(duckdb_build: DbtBuild):
+    marts = duckdb_build.marts
+    assert sorted(r["group_code"] for r in marts["dim_group"]) == ["G1", "G2", "G3"]
+    assert len(marts["dim_policy"]) == 4 and len(marts["dim_kpi"]) == 6
+    assert len(marts["dim_unit"]) == 4 and len(marts["dim_assignment"]) == 8
+    assert len(marts["dim_target"]) == 9 and len(marts["dim_dimension"]) == 4
+    assert [
+        (r["period_key"], r["due_date"])
+        for r in sorted(marts["dim_period"], key=lambda r: r["period_no"])
+    ] == [(_key(p), due) for p, due in enumerate(COMPLIANCE_DUE, start=1)]
+
+
+def test_no_personal_data_outside_raw(duckdb_build: DbtBuild):
+    leaked = [
+        f"{table}.{column}"
+        for table, columns in duckdb_build.columns.items()
+        for column in columns
+        if column in ("reporter", "raw_reporter", "raw_cells")
+    ]
+    assert not leaked
+    assert "staging.stg_raw__submission_rows" in duckdb_build.columns
+    for rows in duckdb_build.marts.values():
+        for row in rows:
+            assert not any(isinstance(v, str) and "081-234-5678" in v for v in row.values())
+
+
+# ---------------------------------------------------------------- PostgreSQL: same marts
+
+
+def _sort_key(value) -> str:
+    # floats may differ in the last bits between adapters: sort on a rounded text
+    if isinstance(value, float):
+        return "" if math.isnan(value) else f"{value:.6f}"
+    return "" if value is None else str(value)
+
+
+def _sorted_rows(rows: list[dict]) -> list[dict]:
+    return sorted(rows, key=lambda r: tuple(_sort_key(v) for v in r.values()))
+
+
+@pytest.mark.postgres
+def test_postgres_build_passes_every_model_and_test(postgres_build: DbtBuild):
+    statuses = {r["unique_id"]: r["status"] for r in postgres_build.run_results["results"]}
+    assert statuses and all(s in ("success", "pass") for s in statuses.values()), statuses
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("mart", MARTS)
+def test_postgres_marts_equal_duckdb(mart: str, duckdb_build: DbtBuild, postgres_build: DbtBuild):
+    duck = _sorted_rows(duckdb_build.marts[mart])
+    pg = _sorted_rows(postgres_build.marts[mart])
+    assert len(pg) == len(duck)
+    assert [list(r) for r in pg[:1]] == [list(r) for r in duck[:1]]  # same columns, same order
+    for pg_row, duck_row in zip(pg, duck, strict=True):
+        mismatched = {
+            k: (pg_row[k], duck_row[k]) for k in duck_row if not _same(pg_row[k], duck_row[k])
+        }
+        assert not mismatched, f"{mart}: {mismatched}"

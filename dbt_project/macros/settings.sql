@@ -1,0 +1,89 @@
+{#-
+  The project settings (dbt vars) in one place, validated before any SQL uses them.
+  Every model reads a setting through these macros, never through var() directly.
+-#}
+
+{% macro as_of_wall_time() -%}
+    {#- The run's "now" as Asia/Bangkok wall time text 'YYYY-MM-DD HH:MM:SS'. -#}
+    {%- set bangkok = modules.pytz.timezone('Asia/Bangkok') -%}
+    {%- set raw = var('as_of', none) -%}
+    {%- if raw is none or (raw | string | trim) in ('', 'None', 'null') -%}
+        {#- the run's start (UTC) in Bangkok wall time, the same for every model of the run -#}
+        {{- return(run_started_at.astimezone(bangkok).strftime('%Y-%m-%d %H:%M:%S')) -}}
+    {%- endif -%}
+    {%- set text = raw | string | trim -%}
+    {%- set pattern = '^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$' -%}
+    {%- if not modules.re.match(pattern, text) -%}
+        {{- exceptions.raise_compiler_error(
+            "var as_of = '" ~ text ~ "' is not a Bangkok wall time like '2023-04-20T09:00:00' "
+            ~ "(or a date '2023-04-20'); pass --vars '{as_of: \"YYYY-MM-DDTHH:MM:SS\"}' or leave it null for now."
+        ) -}}
+    {%- endif -%}
+    {%- set parsed = modules.datetime.datetime.fromisoformat(text.replace('Z', '+00:00')) -%}
+    {%- if parsed.tzinfo is not none -%}
+        {%- set parsed = parsed.astimezone(bangkok) -%}
+    {%- endif -%}
+    {{- return(parsed.strftime('%Y-%m-%d %H:%M:%S')) -}}
+{%- endmacro %}
+
+{% macro as_of_timestamp() -%}
+    cast('{{ as_of_wall_time() }}' as timestamp)
+{%- endmacro %}
+
+{% macro as_of_date() -%}
+    cast('{{ as_of_wall_time()[:10] }}' as date)
+{%- endmacro %}
+
+{% macro setting(name) -%}
+    {#- A numeric setting, checked against its valid range (see dbt_project.yml). -#}
+    {%- set values = {
+        'deadline_days': var('deadline_days', 10),
+        'on_track_threshold': var('on_track_threshold', 1.0),
+        'at_risk_threshold': var('at_risk_threshold', 0.8),
+        'ratio_cap': var('ratio_cap', 1.2),
+    } -%}
+    {%- if name not in values -%}
+        {{- exceptions.raise_compiler_error("unknown setting '" ~ name ~ "'") -}}
+    {%- endif -%}
+    {%- for key, value in values.items() -%}
+        {%- if value is not number and not modules.re.match('^-?\d+(\.\d+)?$', value | string | trim) -%}
+            {{- exceptions.raise_compiler_error("var " ~ key ~ " = '" ~ value ~ "' is not a number") -}}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- set deadline_days = values['deadline_days'] | string | trim -%}
+    {%- set on_track = values['on_track_threshold'] | float -%}
+    {%- set at_risk = values['at_risk_threshold'] | float -%}
+    {%- set cap = values['ratio_cap'] | float -%}
+    {%- if not deadline_days.isdigit() -%}
+        {{- exceptions.raise_compiler_error("var deadline_days = '" ~ deadline_days ~ "' must be a whole number of days ≥ 0") -}}
+    {%- endif -%}
+    {%- if not (0 <= at_risk <= on_track <= cap and on_track > 0) -%}
+        {{- exceptions.raise_compiler_error(
+            "vars must satisfy 0 ≤ at_risk_threshold ≤ on_track_threshold ≤ ratio_cap and on_track_threshold > 0; got "
+            ~ "at_risk_threshold=" ~ at_risk ~ ", on_track_threshold=" ~ on_track ~ ", ratio_cap=" ~ cap
+        ) -}}
+    {%- endif -%}
+    {%- if name == 'deadline_days' -%}
+        {{- return(deadline_days | int) -}}
+    {%- endif -%}
+    {{- return(values[name] | float) -}}
+{%- endmacro %}
+
+{% macro capped_ratio(ratio) -%}
+    {#- least() skips nulls on both adapters (least(null, 1.2) = 1.2), so spell the cap out. -#}
+    case
+        when {{ ratio }} is null then null
+        when {{ ratio }} > cast({{ setting('ratio_cap') }} as double precision) then cast({{ setting('ratio_cap') }} as double precision)
+        else {{ ratio }}
+    end
+{%- endmacro %}
+
+{% macro status_from_ratio(ratio) -%}
+    {#- Thresholds are compared with a 1e-9 tolerance so float noise in a mean (0.79999999…) never flips a status. -#}
+    case
+        when {{ ratio }} is null then 'no_data'
+        when {{ ratio }} >= {{ setting('on_track_threshold') - 1e-9 }} then 'on_track'
+        when {{ ratio }} >= {{ setting('at_risk_threshold') - 1e-9 }} then 'at_risk'
+        else 'off_track'
+    end
+{%- endmacro %}

@@ -1,0 +1,1 @@
+"""Reference data: mission groups, dimensions, units, policies, KPIs, assignments, targets."""

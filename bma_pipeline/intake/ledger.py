@@ -1,0 +1,280 @@
+"""The raw ledger: every received file and every data row, kept verbatim, ingested once.
+
+What belongs here: scanning `landing/<unit_code>/<file>`, hashing, telling new
+files from ones already received (same path and bytes: skip; same bytes under
+another name: `duplicate`), file-level rejections, and writing
+`raw.submission_files` / `raw.submission_rows`. Each file is written in its own
+transaction, so a run killed mid-way never leaves half a file. What does not:
+reading cell values (`readers.py`, `parse.py`) or judging rows (`validation`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from bma_pipeline.intake.parse import parse_submission_rows
+from bma_pipeline.intake.readers import FileRejected, read_submission
+from bma_pipeline.warehouse import Warehouse
+
+BANGKOK = ZoneInfo("Asia/Bangkok")
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+RAW_SCHEMA = "raw"
+
+SUBMISSION_FILES_COLUMNS = {
+    "file_id": "bigint",
+    "path": "varchar",
+    "unit_folder": "varchar",
+    "file_name": "varchar",
+    "sha256": "varchar",
+    "bytes": "bigint",
+    "received_at": "timestamp",
+    "outcome": "varchar",
+    "reason_code": "varchar",
+    "reason": "varchar",
+    "n_rows": "integer",
+    "n_skipped_rows": "integer",
+    "ingested_at": "timestamp",
+    "validated_at": "timestamp",
+}
+
+_CANONICAL = (
+    "unit_code",
+    "fiscal_year",
+    "period_no",
+    "kpi_code",
+    "actual_value",
+    "budget_spent_baht",
+    "status",
+    "obstacles",
+    "reported_on",
+    "reporter",
+)
+SUBMISSION_ROWS_COLUMNS = {
+    "file_id": "bigint",
+    "row_number": "integer",
+    "unit_folder": "varchar",
+    "raw_cells": "varchar",
+    **{f"raw_{c}": "varchar" for c in _CANONICAL},
+    "unit_code": "varchar",
+    "fiscal_year": "integer",
+    "period_no": "integer",
+    "period_key_fiscal_year": "integer",
+    "kpi_code": "varchar",
+    "actual_value": "double precision",
+    "budget_spent_baht": "double precision",
+    "status": "varchar",
+    "obstacles": "varchar",
+    "reported_on": "date",
+    "reporter": "varchar",
+}
+
+
+@dataclass(frozen=True)
+class LandingFile:
+    """A file found in the landing folder, before it is read."""
+
+    path: Path
+    relative_path: str
+    unit_folder: str
+    sha256: str
+    bytes: int
+    received_at: datetime  # Asia/Bangkok wall time
+
+
+@dataclass
+class IngestReport:
+    files_seen: int = 0
+    files_ingested: int = 0
+    files_duplicate: int = 0
+    files_rejected: int = 0
+    files_already_known: int = 0
+    rows_ingested: int = 0
+    rejections: list[tuple[str, str, str]] = field(default_factory=list)  # path, code, reason
+    ingested_file_ids: list[int] = field(default_factory=list)
+
+
+def ensure_ledger_tables(wh: Warehouse) -> None:
+    wh.create_table(RAW_SCHEMA, "submission_files", SUBMISSION_FILES_COLUMNS)
+    wh.create_table(RAW_SCHEMA, "submission_rows", SUBMISSION_ROWS_COLUMNS)
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def received_at_of(path: Path) -> datetime:
+    """The received time is the file's modification time, as Bangkok wall time."""
+    stamp = path.lstat().st_mtime
+    return datetime.fromtimestamp(stamp, BANGKOK).replace(tzinfo=None, microsecond=0)
+
+
+def iter_landing_paths(landing: Path) -> Iterable[Path]:
+    """Every entry that is not a directory, without following symlinked folders."""
+    for root, dirs, files in os.walk(landing, followlinks=False):
+        dirs.sort()
+        root_path = Path(root)
+        # A symlinked folder is listed in dirs but not entered: report it as an entry.
+        for name in list(dirs):
+            if (root_path / name).is_symlink():
+                dirs.remove(name)
+                yield root_path / name
+        for name in sorted(files):
+            yield root_path / name
+
+
+def _file_rejection(path: Path, landing: Path, known_units: set[str]) -> FileRejected | None:
+    relative = path.relative_to(landing)
+    if path.is_symlink():
+        target = Path(os.path.realpath(path))
+        where = "outside" if not target.is_relative_to(landing.resolve()) else "inside"
+        return FileRejected(
+            "symlink",
+            f"{relative} is a symbolic link (to a path {where} the landing folder); "
+            "only regular files are accepted",
+            f"{relative} เป็นลิงก์สัญลักษณ์ ไม่ใช่ไฟล์จริง",
+        )
+    if len(relative.parts) != 2:
+        return FileRejected(
+            "no_unit_folder",
+            f"{relative} is not inside a unit folder landing/<unit_code>/",
+            f"{relative} ไม่ได้อยู่ในโฟลเดอร์ของหน่วยงาน",
+        )
+    if relative.parts[0] not in known_units:
+        return FileRejected(
+            "unknown_unit_folder",
+            f"folder {relative.parts[0]!r} is not a known unit code",
+            f"โฟลเดอร์ {relative.parts[0]!r} ไม่ใช่รหัสหน่วยงานที่รู้จัก",
+        )
+    return None
+
+
+def _file_record(
+    file_id: int,
+    item: LandingFile,
+    outcome: str,
+    now: datetime,
+    reason_code: str | None = None,
+    reason: str | None = None,
+    n_rows: int = 0,
+    n_skipped_rows: int = 0,
+) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "file_id": file_id,
+                "path": item.relative_path,
+                "unit_folder": item.unit_folder,
+                "file_name": item.path.name,
+                "sha256": item.sha256,
+                "bytes": item.bytes,
+                "received_at": item.received_at,
+                "outcome": outcome,
+                "reason_code": reason_code,
+                "reason": reason,
+                "n_rows": n_rows,
+                "n_skipped_rows": n_skipped_rows,
+                "ingested_at": now,
+                "validated_at": None,
+            }
+        ]
+    ).astype({"received_at": "datetime64[us]", "ingested_at": "datetime64[us]"})
+
+
+def _landing_file(path: Path, landing: Path) -> LandingFile:
+    relative = path.relative_to(landing)
+    is_link = path.is_symlink()
+    return LandingFile(
+        path=path,
+        relative_path=relative.as_posix(),
+        unit_folder=relative.parts[0] if len(relative.parts) > 1 else "",
+        # A symlink is never followed: its identity is the link text, not the target's bytes.
+        sha256=(
+            hashlib.sha256(os.readlink(path).encode()).hexdigest() if is_link else sha256_of(path)
+        ),
+        bytes=0 if is_link else path.stat().st_size,
+        received_at=received_at_of(path),
+    )
+
+
+def ingest_landing(
+    wh: Warehouse,
+    landing: Path,
+    known_units: set[str],
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    progress: Callable[[str], None] | None = None,
+) -> IngestReport:
+    """Record every new file of the landing folder in the ledger, each exactly once."""
+    landing = landing.resolve()
+    ensure_ledger_tables(wh)
+    known = wh.query("select path, sha256 from raw.submission_files")
+    known_pairs = set(zip(known["path"], known["sha256"], strict=True))
+    first_path_of_sha = dict(zip(known["sha256"][::-1], known["path"][::-1], strict=True))
+    next_id = int(wh.scalar("select coalesce(max(file_id), 0) from raw.submission_files")) + 1
+    report = IngestReport()
+    now = datetime.now(BANGKOK).replace(tzinfo=None, microsecond=0)
+
+    paths = list(iter_landing_paths(landing)) if landing.is_dir() else []
+    for index, path in enumerate(paths, start=1):
+        report.files_seen += 1
+        item = _landing_file(path, landing)
+        if (item.relative_path, item.sha256) in known_pairs:
+            report.files_already_known += 1
+            continue
+        rejection = _file_rejection(path, landing, known_units)
+        rows: pd.DataFrame | None = None
+        n_skipped = 0
+        if rejection is None and item.sha256 in first_path_of_sha:
+            outcome = "duplicate"
+            original = first_path_of_sha[item.sha256]
+            reason = f"same bytes as {original} (ไฟล์ซ้ำกับ {original})"
+            record = _file_record(next_id, item, outcome, now, "duplicate_file", reason)
+        else:
+            if rejection is None:
+                try:
+                    table = read_submission(path, max_bytes=max_bytes)
+                    rows = parse_submission_rows(table, item.unit_folder)
+                    n_skipped = table.n_skipped_rows
+                except FileRejected as exc:
+                    rejection = exc
+            if rejection is not None:
+                outcome = "rejected"
+                reason = f"{rejection.message_en} ({rejection.message_th})"
+                record = _file_record(next_id, item, outcome, now, rejection.code, reason)
+            else:
+                outcome = "ingested"
+                assert rows is not None
+                record = _file_record(
+                    next_id, item, outcome, now, n_rows=len(rows), n_skipped_rows=n_skipped
+                )
+        with wh.transaction():
+            wh.append(RAW_SCHEMA, "submission_files", record)
+            if rows is not None and outcome == "ingested":
+                rows = rows.assign(file_id=next_id)[list(SUBMISSION_ROWS_COLUMNS)]
+                wh.append(RAW_SCHEMA, "submission_rows", rows)
+        known_pairs.add((item.relative_path, item.sha256))
+        first_path_of_sha.setdefault(item.sha256, item.relative_path)
+        if outcome == "ingested":
+            report.files_ingested += 1
+            report.rows_ingested += len(rows) if rows is not None else 0
+            report.ingested_file_ids.append(next_id)
+        elif outcome == "duplicate":
+            report.files_duplicate += 1
+        else:
+            report.files_rejected += 1
+            report.rejections.append((item.relative_path, record.at[0, "reason_code"], reason))
+        next_id += 1
+        if progress and (index % 50 == 0 or index == len(paths)):
+            progress(f"intake: {index}/{len(paths)} files scanned")
+    return report

@@ -1,0 +1,178 @@
+"""The `bma-pipeline` command: generate sample submissions and run the whole pipeline.
+
+`bma-pipeline run` materializes every asset in-process (no UI, no daemon) with
+the same definitions the Dagster UI loads, so a scheduled run, a developer's run
+and `make demo` are one code path.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+import dagster as dg
+
+from bma_pipeline.fiscal import parse_period_range
+from bma_pipeline.warehouse import WarehouseLocation
+
+_STEP_EVENTS = {"STEP_START": "…", "STEP_SUCCESS": "✓", "STEP_FAILURE": "✗"}
+
+
+class _ProgressHandler(logging.Handler):
+    """Prints one line per step start/end and per asset-check result; hides the rest."""
+
+    def __init__(self, started: float) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.started = started
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self._emit(record)
+        except Exception:  # noqa: BLE001 - progress output must never fail a step
+            self.handleError(record)
+
+    def _emit(self, record: logging.LogRecord) -> None:
+        meta = getattr(record, "dagster_meta", None) or {}
+        event = meta.get("dagster_event")
+        step = meta.get("step_key") or ""
+        message = meta.get("orig_message") or record.getMessage()
+        elapsed = f"{time.monotonic() - self.started:6.1f}s"
+        line = None
+        if event is not None and event.event_type_value in _STEP_EVENTS:
+            line = f"{_STEP_EVENTS[event.event_type_value]} {step}"
+        elif event is not None and event.event_type_value == "ASSET_CHECK_EVALUATION":
+            data = event.event_specific_data
+            if not data.passed:
+                line = (
+                    f"! check {data.check_name} on {data.asset_key.to_user_string()} "
+                    f"failed ({data.severity.value})"
+                )
+        elif event is None and (record.levelno >= logging.WARNING or message.startswith("intake:")):
+            line = f"  {message}"
+        if line:
+            print(f"  [{elapsed}] {line}", file=sys.stderr, flush=True)
+
+
+def _progress_logger(started: float) -> dg.LoggerDefinition:
+    @dg.logger(description="Concise progress lines on stderr")
+    def progress(_init_context: dg.InitLoggerContext) -> logging.Logger:
+        log = logging.getLogger("bma_pipeline.progress")
+        log.setLevel(logging.DEBUG)
+        log.handlers = [_ProgressHandler(started)]
+        log.propagate = False
+        return log
+
+    return progress
+
+
+def run_pipeline(
+    landing: Path,
+    warehouse: str,
+    reports: Path,
+    as_of: str | None = None,
+    deadline_days: int = 10,
+    quiet: bool = False,
+) -> dg.ExecuteInProcessResult:
+    """Materialize every asset in-process against the given landing folder and warehouse."""
+    from bma_pipeline.definitions import build_definitions
+
+    defs = build_definitions(
+        warehouse_url=warehouse,
+        landing_dir=str(landing),
+        reports_dir=str(reports),
+        as_of=as_of,
+        deadline_days=deadline_days,
+        loggers=None if quiet else {"progress": _progress_logger(time.monotonic())},
+    )
+    job = defs.resolve_implicit_global_asset_job_def()
+    instance = (
+        dg.DagsterInstance.get() if os.getenv("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+    )
+    return job.execute_in_process(
+        instance=instance,
+        raise_on_error=False,
+        run_config={"loggers": {"progress": {}}} if not quiet else None,
+    )
+
+
+def _cmd_generate(args: argparse.Namespace) -> int:
+    from bma_pipeline.generator import generate_submissions
+
+    report = generate_submissions(
+        Path(args.out), args.fiscal_year, parse_period_range(args.periods), args.seed
+    )
+    print(
+        f"generated {len(report.files_written)} files, {report.n_rows} rows "
+        f"({report.n_bad_rows} deliberately bad) for FY{args.fiscal_year} "
+        f"periods {args.periods} into {Path(args.out).resolve()}"
+    )
+    return 0
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from bma_pipeline.summary import collect_summary, format_summary
+    from bma_pipeline.warehouse import connect
+
+    landing = Path(args.landing)
+    if not landing.is_dir():
+        print(f"error: landing folder {landing} does not exist", file=sys.stderr)
+        return 2
+    location = WarehouseLocation.parse(args.warehouse)
+    print(f"running the pipeline: landing {landing.resolve()} → {location.display}", flush=True)
+    log_path = Path(args.reports).resolve() / "logs" / "last_run.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    # dbt's own output (echoed by dagster-dbt on stdout) goes to the run log, not the terminal.
+    with log_path.open("w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
+        result = run_pipeline(
+            landing, args.warehouse, Path(args.reports), args.as_of, args.deadline_days
+        )
+    print(f"run log (dbt output): {log_path}")
+    if not result.success:
+        for event in result.all_events:
+            if event.is_step_failure:
+                print(f"error in {event.step_key}:", file=sys.stderr)
+                print(event.event_specific_data.error.to_string(), file=sys.stderr)
+        return 1
+    with connect(args.warehouse, read_only=True) as wh:
+        summary = collect_summary(wh)
+    reports = Path(args.reports).resolve()
+    summary.reports = [str(p) for p in sorted(reports.glob("*")) if p.is_file()]
+    print(format_summary(summary))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="bma-pipeline", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    gen = sub.add_parser("generate", help="write realistic sample submissions into a landing dir")
+    gen.add_argument("--fiscal-year", type=int, default=2566, help="BE fiscal year, e.g. 2566")
+    gen.add_argument("--periods", default="1-3", help="periods, e.g. 1-3 or 1,2,6")
+    gen.add_argument("--seed", type=int, default=7)
+    gen.add_argument("--out", required=True, help="landing folder to write into")
+    gen.set_defaults(func=_cmd_generate)
+
+    run = sub.add_parser("run", help="materialize every asset for a landing folder (no UI)")
+    run.add_argument("--landing", required=True, help="landing folder: <unit_code>/<file>")
+    run.add_argument(
+        "--warehouse", required=True, help="DuckDB file path or postgresql://user@host:port/db"
+    )
+    run.add_argument("--reports", default="data/reports", help="folder for rendered reports")
+    run.add_argument("--as-of", default=None, help="'now' as Bangkok wall time, ISO")
+    run.add_argument("--deadline-days", type=int, default=10)
+    run.set_defaults(func=_cmd_run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,64 @@
+"""The one place that assembles the code location: assets, checks and resources per layer.
+
+Settings come from environment variables (defaults = the embedded DuckDB set-up):
+BMA_WAREHOUSE (DuckDB path or PostgreSQL URL), BMA_LANDING_DIR, BMA_REPORTS_DIR,
+BMA_AS_OF (Bangkok wall time, ISO; default: now), BMA_DEADLINE_DAYS.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+
+from bma_pipeline.defs.intake.assets import submission_intake
+from bma_pipeline.defs.reference.assets import reference_tables
+from bma_pipeline.defs.reports.assets import run_summary
+from bma_pipeline.defs.resources import PipelineSettings, WarehouseResource
+from bma_pipeline.defs.transform.assets import bma_dbt_models
+from bma_pipeline.defs.transform.project import dbt_project
+from bma_pipeline.defs.validation.assets import quarantined_rows
+from bma_pipeline.defs.validation.checks import ledger_conservation, quarantine_rate_per_unit
+
+
+def build_definitions(
+    warehouse_url: str,
+    landing_dir: str,
+    reports_dir: str,
+    as_of: str | None = None,
+    deadline_days: int = 10,
+    loggers: Mapping[str, dg.LoggerDefinition] | None = None,
+) -> dg.Definitions:
+    return dg.Definitions(
+        loggers=loggers,
+        assets=[reference_tables, submission_intake, quarantined_rows, bma_dbt_models, run_summary],
+        asset_checks=[ledger_conservation, quarantine_rate_per_unit],
+        resources={
+            "warehouse": WarehouseResource(url=warehouse_url),
+            "settings": PipelineSettings(
+                landing_dir=landing_dir,
+                reports_dir=reports_dir,
+                as_of=as_of,
+                deadline_days=deadline_days,
+            ),
+            "dbt": DbtCliResource(
+                project_dir=dbt_project,
+                profiles_dir=dbt_project.profiles_dir,
+                # The dbt installed beside this interpreter, whether or not the venv is active.
+                dbt_executable=str(Path(sys.executable).parent / "dbt"),
+            ),
+        },
+    )
+
+
+defs = build_definitions(
+    warehouse_url=os.getenv("BMA_WAREHOUSE", "data/warehouse.duckdb"),
+    landing_dir=os.getenv("BMA_LANDING_DIR", "data/landing"),
+    reports_dir=os.getenv("BMA_REPORTS_DIR", "data/reports"),
+    as_of=os.getenv("BMA_AS_OF") or None,
+    deadline_days=int(os.getenv("BMA_DEADLINE_DAYS", "10")),
+)

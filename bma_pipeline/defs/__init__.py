@@ -1,0 +1,1 @@
+"""Dagster definitions, one folder per layer; `bma_pipeline.definitions` assembles them."""

@@ -1,0 +1,79 @@
+"""Intake: landing files → the raw ledger (`raw.submission_files`, `raw.submission_rows`)."""
+
+from collections.abc import Iterator
+
+import dagster as dg
+
+from bma_pipeline.defs.reference.assets import reference_key
+from bma_pipeline.defs.resources import OWNER, WAREHOUSE_POOL, PipelineSettings, WarehouseResource
+from bma_pipeline.intake.ledger import ingest_landing
+from bma_pipeline.reference.catalog import load_catalog
+
+SUBMISSION_FILES = dg.AssetKey(["raw", "submission_files"])
+SUBMISSION_ROWS = dg.AssetKey(["raw", "submission_rows"])
+
+
+def _markdown_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(c).replace("|", "\\|") for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+@dg.multi_asset(
+    name="submission_intake",
+    specs=[
+        dg.AssetSpec(
+            SUBMISSION_FILES,
+            group_name="intake",
+            description="Ledger of every received file: path, unit folder, SHA-256, bytes, "
+            "received time, outcome (ingested / duplicate / rejected) and reason.",
+            kinds={"pandas", "sql"},
+            owners=[OWNER],
+            deps=[reference_key("units")],
+        ),
+        dg.AssetSpec(
+            SUBMISSION_ROWS,
+            group_name="intake",
+            description="Every data row of every ingested file: original cells as text and "
+            "the parsed values. Holds reporters' personal data: never granted to BI.",
+            kinds={"pandas", "sql"},
+            owners=[OWNER],
+        ),
+    ],
+    pool=WAREHOUSE_POOL,
+)
+def submission_intake(
+    context: dg.AssetExecutionContext,
+    warehouse: WarehouseResource,
+    settings: PipelineSettings,
+) -> Iterator[dg.MaterializeResult]:
+    """Scan the landing folder and record each new file exactly once."""
+    known_units = set(load_catalog().units["unit_code"])
+    with warehouse.connect() as wh:
+        report = ingest_landing(
+            wh,
+            settings.landing_path,
+            known_units,
+            max_bytes=settings.max_file_bytes,
+            progress=context.log.info,
+        )
+    for path, code, reason in report.rejections:
+        context.log.warning(f"rejected {path}: [{code}] {reason}")
+    yield dg.MaterializeResult(
+        asset_key=SUBMISSION_FILES,
+        metadata={
+            "files_seen": report.files_seen,
+            "files_ingested": report.files_ingested,
+            "files_duplicate": report.files_duplicate,
+            "files_rejected": report.files_rejected,
+            "files_already_known": report.files_already_known,
+            "rejections": dg.MetadataValue.md(
+                _markdown_table(("path", "code", "reason"), report.rejections[:50])
+                if report.rejections
+                else "none"
+            ),
+        },
+    )
+    yield dg.MaterializeResult(
+        asset_key=SUBMISSION_ROWS, metadata={"rows_ingested": report.rows_ingested}
+    )

@@ -1,0 +1,49 @@
+"""Reports: the run summary (JSON + Markdown) under the reports folder."""
+
+from __future__ import annotations
+
+import json
+
+import dagster as dg
+
+from bma_pipeline.defs.resources import OWNER, PipelineSettings, WarehouseResource
+from bma_pipeline.summary import collect_summary, format_summary
+
+MART_KEYS = [
+    dg.AssetKey(["marts", name])
+    for name in (
+        "fct_kpi_progress",
+        "mart_group_progress",
+        "mart_submission_compliance",
+    )
+]
+
+
+@dg.asset(
+    group_name="reports",
+    description="Files and rows received, accepted and quarantined; submissions on time, "
+    "late and missing; progress per mission group and for the city.",
+    kinds={"python"},
+    owners=[OWNER],
+    deps=MART_KEYS,
+)
+def run_summary(warehouse: WarehouseResource, settings: PipelineSettings) -> dg.MaterializeResult:
+    with warehouse.connect(read_only=True) as wh:
+        summary = collect_summary(wh)
+    out = settings.reports_path
+    out.mkdir(parents=True, exist_ok=True)
+    json_path = out / "run_summary.json"
+    text_path = out / "run_summary.txt"
+    summary.reports = [str(json_path.resolve()), str(text_path.resolve())]
+    json_path.write_text(
+        json.dumps(summary.as_dict(), ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+    text_path.write_text(format_summary(summary) + "\n", encoding="utf-8")
+    return dg.MaterializeResult(
+        metadata={
+            "path": dg.MetadataValue.path(str(json_path.resolve())),
+            "rows_accepted": summary.rows_accepted,
+            "rows_quarantined": summary.rows_quarantined,
+            "summary": dg.MetadataValue.md(f"```\n{format_summary(summary)}\n```"),
+        }
+    )

@@ -1,0 +1,70 @@
+"""Resources shared by the layers: where the warehouse is and the run's settings.
+
+Configured only in `bma_pipeline/definitions.py` (from environment variables);
+assets receive them as arguments and never read the environment themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import dagster as dg
+from pydantic import Field
+
+from bma_pipeline.fiscal import DEFAULT_DEADLINE_DAYS
+from bma_pipeline.intake.ledger import DEFAULT_MAX_BYTES
+from bma_pipeline.warehouse import Warehouse, WarehouseLocation, connect
+
+BANGKOK = ZoneInfo("Asia/Bangkok")
+WAREHOUSE_POOL = "warehouse"  # DuckDB has one writer at a time: every writer is in this pool.
+OWNER = "team:strategy-evaluation"
+
+
+class WarehouseResource(dg.ConfigurableResource):
+    """The warehouse: a DuckDB file path (default) or a PostgreSQL URL."""
+
+    url: str = Field(description="DuckDB file path, or postgresql://user@host:port/db")
+
+    @property
+    def location(self) -> WarehouseLocation:
+        return WarehouseLocation.parse(self.url)
+
+    @contextmanager
+    def connect(self, read_only: bool = False) -> Iterator[Warehouse]:
+        with connect(self.url, read_only=read_only) as wh:
+            yield wh
+
+
+class PipelineSettings(dg.ConfigurableResource):
+    """Folders and business settings of a run."""
+
+    landing_dir: str = Field(description="landing/<unit_code>/<file> root")
+    reports_dir: str = Field(description="where reports, feedback files and summaries go")
+    as_of: str | None = Field(
+        default=None,
+        description="'Now' for compliance (Bangkok wall time, ISO); default: the current time",
+    )
+    deadline_days: int = Field(
+        default=DEFAULT_DEADLINE_DAYS, description="days after a period ends until it is due"
+    )
+    max_file_bytes: int = Field(default=DEFAULT_MAX_BYTES, description="larger files are rejected")
+    quarantine_warn_rate: float = Field(
+        default=0.10, description="a unit whose quarantined share exceeds this gets a warning"
+    )
+
+    def as_of_time(self) -> datetime:
+        if self.as_of:
+            return datetime.fromisoformat(self.as_of).replace(tzinfo=None)
+        return datetime.now(BANGKOK).replace(tzinfo=None, microsecond=0)
+
+    @property
+    def landing_path(self) -> Path:
+        return Path(self.landing_dir)
+
+    @property
+    def reports_path(self) -> Path:
+        return Path(self.reports_dir)

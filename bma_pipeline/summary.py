@@ -1,0 +1,107 @@
+"""The run summary: what came in, what was kept, who was on time, how far each group is.
+
+Read from the warehouse after a run; printed by `bma-pipeline run` and written by
+the `run_summary` asset. Figures come from the ledger and the marts only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from bma_pipeline.warehouse import Warehouse
+
+
+@dataclass
+class RunSummary:
+    warehouse: str
+    files: dict[str, int]  # by outcome
+    rows_received: int
+    rows_accepted: int
+    rows_quarantined: int
+    latest_period: str | None  # the latest period with any accepted value
+    compliance: dict[str, dict[str, int]]  # period_key → status → units
+    group_progress: dict[str, float | None]  # group_code (and CITY) → progress_pct, latest period
+    reports: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def collect_summary(wh: Warehouse) -> RunSummary:
+    files = wh.query(
+        "select outcome, count(*) as n from raw.submission_files group by outcome order by outcome"
+    )
+    rows = wh.query(
+        """
+        select count(*) as received,
+               count(*) - count(q.file_id) as accepted,
+               count(q.file_id) as quarantined
+        from raw.submission_rows r
+        left join (select distinct file_id, row_number from raw.quarantined_rows) q
+               on q.file_id = r.file_id and q.row_number = r.row_number
+        """
+    ).iloc[0]
+    latest = wh.query(
+        "select fiscal_year, period_no, period_key from marts.fct_kpi_progress "
+        "where period_value is not null "
+        "order by fiscal_year desc, period_no desc limit 1"
+    )
+    compliance: dict[str, dict[str, int]] = {}
+    group_progress: dict[str, float | None] = {}
+    latest_key = None
+    if not latest.empty:
+        fiscal_year, period_no, latest_key = latest.iloc[0]
+        status_counts = wh.query(
+            "select period_key, compliance_status, count(*) as n "
+            "from marts.mart_submission_compliance "
+            "where fiscal_year = ? and period_no <= ? "
+            "group by period_key, compliance_status order by period_key, compliance_status",
+            [int(fiscal_year), int(period_no)],
+        )
+        for item in status_counts.itertuples():
+            compliance.setdefault(item.period_key, {})[item.compliance_status] = int(item.n)
+        groups = wh.query(
+            "select group_code, progress_pct from marts.mart_group_progress "
+            "where fiscal_year = ? and period_no = ? order by is_city, group_code",
+            [int(fiscal_year), int(period_no)],
+        )
+        group_progress = {
+            g.group_code: (None if g.progress_pct is None else round(float(g.progress_pct), 1))
+            for g in groups.itertuples()
+        }
+    return RunSummary(
+        warehouse=wh.location.display,
+        files={str(o): int(n) for o, n in zip(files["outcome"], files["n"], strict=True)},
+        rows_received=int(rows["received"]),
+        rows_accepted=int(rows["accepted"]),
+        rows_quarantined=int(rows["quarantined"]),
+        latest_period=latest_key,
+        compliance=compliance,
+        group_progress=group_progress,
+    )
+
+
+def format_summary(summary: RunSummary) -> str:
+    files = summary.files
+    lines = [
+        "BMA Digital Plans — run summary",
+        f"  files received     {sum(files.values()):>7}   "
+        + ", ".join(f"{k} {v}" for k, v in sorted(files.items())),
+        f"  rows received      {summary.rows_received:>7}",
+        f"  rows accepted      {summary.rows_accepted:>7}",
+        f"  rows quarantined   {summary.rows_quarantined:>7}",
+        "  submissions (units per period):",
+    ]
+    for period_key, counts in summary.compliance.items():
+        statuses = ("on_time", "late", "missing", "pending")
+        lines.append(
+            f"    {period_key}  " + "  ".join(f"{s} {counts.get(s, 0):>3}" for s in statuses)
+        )
+    lines.append(f"  progress at {summary.latest_period or '—'} (% of target to date):")
+    for group, pct in summary.group_progress.items():
+        label = "city" if group == "CITY" else group
+        lines.append(f"    {label:<5} {'no data' if pct is None else f'{pct:6.1f} %'}")
+    lines.append(f"  warehouse: {summary.warehouse}")
+    for report in summary.reports:
+        lines.append(f"  report:    {report}")
+    return "\n".join(lines)

@@ -1,0 +1,94 @@
+"""Apply the validation contract to ledger rows that have not been judged yet.
+
+What belongs here: reading the rows of files not yet validated, running the
+contract (`quarantine.validate_submission_rows`) and recording its verdicts —
+quarantine entries and the file's `validated_at` — in one transaction, so a file
+is judged whole or not at all. What does not: the rules themselves (`schemas.py`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from bma_pipeline.intake.ledger import RAW_SCHEMA, SUBMISSION_ROWS_COLUMNS
+from bma_pipeline.reference.catalog import Catalog
+from bma_pipeline.validation.quarantine import validate_submission_rows
+from bma_pipeline.warehouse import Warehouse
+
+QUARANTINED_ROWS_COLUMNS = {
+    "file_id": "bigint",
+    "row_number": "integer",
+    "reason_codes": "varchar",
+    "message_th": "varchar",
+    "message_en": "varchar",
+    "quarantined_at": "timestamp",
+}
+
+
+@dataclass
+class ValidationReport:
+    files_validated: int
+    rows_validated: int
+    rows_accepted: int
+    rows_quarantined: int
+    reason_counts: dict[str, int]
+
+
+def ensure_quarantine_table(wh: Warehouse) -> None:
+    wh.create_table(RAW_SCHEMA, "quarantined_rows", QUARANTINED_ROWS_COLUMNS)
+
+
+def _typed_rows(rows: pd.DataFrame) -> pd.DataFrame:
+    """Give rows read back from either warehouse the dtypes that parsing produced."""
+    rows = rows.copy()
+    for column, sql_type in SUBMISSION_ROWS_COLUMNS.items():
+        if sql_type in ("integer", "bigint"):
+            rows[column] = pd.to_numeric(rows[column]).astype("Int64")
+        elif sql_type == "double precision":
+            rows[column] = pd.to_numeric(rows[column]).astype("float64")
+        elif sql_type == "date":
+            rows[column] = pd.to_datetime(rows[column]).dt.date
+    return rows
+
+
+def validate_pending_files(wh: Warehouse, catalog: Catalog) -> ValidationReport:
+    """Judge every row of every ingested file that has not been validated yet."""
+    ensure_quarantine_table(wh)
+    pending = wh.query(
+        "select file_id from raw.submission_files "
+        "where outcome = 'ingested' and validated_at is null order by file_id"
+    )["file_id"].tolist()
+    if not pending:
+        return ValidationReport(0, 0, 0, 0, {})
+    first, last = int(min(pending)), int(max(pending))
+    rows = wh.query(
+        "select r.* from raw.submission_rows r join raw.submission_files f using (file_id) "
+        "where f.outcome = 'ingested' and f.validated_at is null "
+        "and r.file_id between ? and ? order by r.file_id, r.row_number",
+        [first, last],
+    )
+    rows = _typed_rows(rows)
+    quarantine = validate_submission_rows(rows, catalog)
+    now = datetime.now(ZoneInfo("Asia/Bangkok")).replace(tzinfo=None, microsecond=0)
+    quarantine = quarantine.assign(quarantined_at=pd.Timestamp(now))[list(QUARANTINED_ROWS_COLUMNS)]
+    placeholders = ", ".join("?" for _ in pending)
+    with wh.transaction():
+        # Re-running after a crash: clear verdicts of these files first (idempotent).
+        wh.execute(f"delete from raw.quarantined_rows where file_id in ({placeholders})", pending)
+        wh.append(RAW_SCHEMA, "quarantined_rows", quarantine)
+        wh.execute(
+            f"update raw.submission_files set validated_at = ? where file_id in ({placeholders})",
+            [now, *pending],
+        )
+    codes = quarantine["reason_codes"].str.split(",").explode()
+    return ValidationReport(
+        files_validated=len(pending),
+        rows_validated=len(rows),
+        rows_accepted=len(rows) - len(quarantine),
+        rows_quarantined=len(quarantine),
+        reason_counts={str(k): int(v) for k, v in codes.value_counts().items()},
+    )

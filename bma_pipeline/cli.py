@@ -96,7 +96,11 @@ def run_pipeline(
     return job.execute_in_process(
         instance=instance,
         raise_on_error=False,
-        run_config={"loggers": {"progress": {}}} if not quiet else None,
+        run_config=(
+            {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
+            if quiet
+            else {"loggers": {"progress": {}}}
+        ),
     )
 
 

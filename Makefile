@@ -27,7 +27,9 @@ $(VENV)/.installed: requirements.lock pyproject.toml | $(BIN)/python
 
 # The dbt manifest is prepared here, never at import time of the code location.
 dbt_project/target/manifest.json: $(VENV)/.installed $(shell find dbt_project/models dbt_project/macros dbt_project/dbt_project.yml -type f 2>/dev/null)
-	cd dbt_project && BMA_DUCKDB_PATH=$(CURDIR)/$(DATA)/.parse.duckdb ../$(BIN)/dbt parse --quiet --profiles-dir . --target-path target
+	mkdir -p $(DATA)
+	PATH=$(CURDIR)/$(BIN):$$PATH BMA_DUCKDB_PATH=$(CURDIR)/$(DATA)/.parse.duckdb \
+	  $(BIN)/dagster-dbt project prepare-and-package --file bma_pipeline/defs/transform/project.py
 	touch $@
 
 setup: $(VENV)/.installed dbt_project/target/manifest.json

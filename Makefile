@@ -39,7 +39,10 @@ lock:
 
 demo: setup
 	$(BIN)/bma-pipeline generate --fiscal-year $(FISCAL_YEAR) --periods $(PERIODS) --seed $(SEED) --out $(DATA)/landing
-	$(BIN)/bma-pipeline run --landing $(DATA)/landing --warehouse $(DATA)/warehouse.duckdb --reports $(DATA)/reports --as-of $(DEMO_AS_OF)
+	mkdir -p $(DATA)/dagster_home
+	DAGSTER_HOME=$(CURDIR)/$(DATA)/dagster_home $(BIN)/bma-pipeline run --landing $(DATA)/landing \
+	  --warehouse $(DATA)/warehouse.duckdb --reports $(DATA)/reports --as-of $(DEMO_AS_OF)
+	@echo "Dagster UI with this run: make dev  →  http://127.0.0.1:3000"
 
 test: setup
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -58,6 +58,11 @@ class Period:
         """Last calendar day (Bangkok) on which a submission counts as on time."""
         return self.end_date + timedelta(days=deadline_days)
 
+    def previous(self) -> Period:
+        if self.period_no == 1:
+            return Period(self.fiscal_year - 1, PERIODS_PER_YEAR)
+        return Period(self.fiscal_year, self.period_no - 1)
+
     def next(self) -> Period:
         if self.period_no == PERIODS_PER_YEAR:
             return Period(self.fiscal_year + 1, 1)

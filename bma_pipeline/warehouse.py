@@ -11,8 +11,10 @@ SQL text; only identifiers we control (schema and table names) are formatted in.
 
 from __future__ import annotations
 
+import fcntl
 import io
 import re
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -176,24 +178,92 @@ def _pg_params(sql: str) -> str:
     return sql.replace("%", "%%").replace("?", "%s")
 
 
-@contextmanager
-def connect(path_or_url: str | Path, read_only: bool = False) -> Iterator[Warehouse]:
-    """Open the warehouse; DuckDB's single-writer lock is held only inside the block."""
-    location = WarehouseLocation.parse(path_or_url)
-    if location.kind == "duckdb":
-        import duckdb
+DEFAULT_LOCK_TIMEOUT_S = 15 * 60
+_PG_WRITER_LOCK = 0x424D41  # advisory lock id shared by every writer of the warehouse
 
-        Path(location.target).parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(location.target, read_only=read_only)
-        try:
-            yield Warehouse(location, con)
-        finally:
-            con.close()
-    else:
+
+class WarehouseBusy(TimeoutError):
+    """Another run kept the warehouse for longer than the lock timeout."""
+
+
+@contextmanager
+def warehouse_lock(
+    location: WarehouseLocation,
+    shared: bool = False,
+    timeout_s: float = DEFAULT_LOCK_TIMEOUT_S,
+) -> Iterator[None]:
+    """One writer at a time, across processes: runs wait their turn instead of failing.
+
+    DuckDB allows one read-write process or many read-only ones per file, so writers
+    take an exclusive lock on `<file>.lock` and readers a shared one. PostgreSQL
+    writers take a session advisory lock (readers need none there).
+    """
+    if location.kind == "postgres":
+        if shared:
+            yield
+            return
         import psycopg
 
         url = location.target.replace("postgresql+psycopg://", "postgresql://")
         with psycopg.connect(url, autocommit=True) as con:
-            if read_only:
-                con.execute("set session characteristics as transaction read only")
-            yield Warehouse(location, con)
+            con.execute(f"set lock_timeout = '{int(timeout_s * 1000)}ms'")
+            deadline = time.monotonic() + timeout_s
+            while not con.execute("select pg_try_advisory_lock(%s)", [_PG_WRITER_LOCK]).fetchone()[
+                0
+            ]:
+                if time.monotonic() > deadline:
+                    raise WarehouseBusy(f"warehouse {location.display} busy for {timeout_s:.0f}s")
+                time.sleep(0.5)
+            try:
+                yield
+            finally:
+                con.execute("select pg_advisory_unlock(%s)", [_PG_WRITER_LOCK])
+        return
+    lock_path = Path(location.target + ".lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with lock_path.open("a") as handle:
+        mode = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                fcntl.flock(handle, mode | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise WarehouseBusy(
+                        f"warehouse {location.display} busy for {timeout_s:.0f}s "
+                        f"(lock file {lock_path})"
+                    ) from None
+                time.sleep(0.2)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
+def connect(path_or_url: str | Path, read_only: bool = False) -> Iterator[Warehouse]:
+    """Open the warehouse; writers wait for each other (see `warehouse_lock`)."""
+    location = WarehouseLocation.parse(path_or_url)
+    with warehouse_lock(location, shared=read_only):
+        if location.kind == "duckdb":
+            import duckdb
+
+            Path(location.target).parent.mkdir(parents=True, exist_ok=True)
+            if read_only and not Path(location.target).exists():
+                raise FileNotFoundError(
+                    f"no warehouse at {location.target}: run the pipeline first"
+                )
+            con = duckdb.connect(location.target, read_only=read_only)
+            try:
+                yield Warehouse(location, con)
+            finally:
+                con.close()
+        else:
+            import psycopg
+
+            url = location.target.replace("postgresql+psycopg://", "postgresql://")
+            with psycopg.connect(url, autocommit=True) as con:
+                if read_only:
+                    con.execute("set session characteristics as transaction read only")
+                yield Warehouse(location, con)

@@ -12,6 +12,7 @@ from dagster_dbt import DbtCliResource, dbt_assets
 from bma_pipeline.defs.resources import WAREHOUSE_POOL, PipelineSettings, WarehouseResource
 from bma_pipeline.defs.transform.project import dbt_project
 from bma_pipeline.defs.transform.translator import BmaDbtTranslator
+from bma_pipeline.warehouse import warehouse_lock
 
 
 def dbt_vars(settings: PipelineSettings) -> dict[str, Any]:
@@ -54,5 +55,6 @@ def bma_dbt_models(
     settings: PipelineSettings,
 ) -> Iterator[Any]:
     """`dbt build` of the selected models against the configured warehouse."""
-    with _environment(warehouse.location.dbt_env()):
+    # dbt writes the warehouse from a subprocess: hold the writer lock while it runs.
+    with warehouse_lock(warehouse.location), _environment(warehouse.location.dbt_env()):
         yield from dbt.cli(dbt_build_args(settings), context=context).stream()

@@ -6,6 +6,7 @@ import dagster as dg
 
 from bma_pipeline.defs.reference.assets import reference_key
 from bma_pipeline.defs.resources import OWNER, WAREHOUSE_POOL, PipelineSettings, WarehouseResource
+from bma_pipeline.defs.retries import retry_on_transient_errors
 from bma_pipeline.intake.ledger import ingest_landing
 from bma_pipeline.reference.catalog import load_catalog
 
@@ -49,7 +50,7 @@ def submission_intake(
 ) -> Iterator[dg.MaterializeResult]:
     """Scan the landing folder and record each new file exactly once."""
     known_units = set(load_catalog().units["unit_code"])
-    with warehouse.connect() as wh:
+    with retry_on_transient_errors(context), warehouse.connect() as wh:
         report = ingest_landing(
             wh,
             settings.landing_path,

@@ -1,12 +1,11 @@
 """Reference tables (groups, dimensions, units, policies, KPIs, assignments, targets, periods)."""
 
-from __future__ import annotations
-
 from collections.abc import Iterator
 
 import dagster as dg
 
 from bma_pipeline.defs.resources import OWNER, WAREHOUSE_POOL, WarehouseResource
+from bma_pipeline.defs.retries import retry_on_transient_errors
 from bma_pipeline.reference.catalog import load_catalog
 from bma_pipeline.reference.load import load_reference_tables
 
@@ -41,9 +40,11 @@ def reference_key(table: str) -> dg.AssetKey:
     ],
     pool=WAREHOUSE_POOL,
 )
-def reference_tables(warehouse: WarehouseResource) -> Iterator[dg.MaterializeResult]:
+def reference_tables(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource
+) -> Iterator[dg.MaterializeResult]:
     """Load the shipped reference CSVs into the warehouse schema `reference`."""
-    with warehouse.connect() as wh:
+    with retry_on_transient_errors(context), warehouse.connect() as wh:
         counts = load_reference_tables(wh, load_catalog())
     for table, rows in counts.items():
         yield dg.MaterializeResult(

@@ -10,6 +10,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from bma_pipeline.defs.resources import WAREHOUSE_POOL, PipelineSettings, WarehouseResource
+from bma_pipeline.defs.retries import retry_on_transient_errors
 from bma_pipeline.defs.transform.project import dbt_project
 from bma_pipeline.defs.transform.translator import BmaDbtTranslator
 from bma_pipeline.warehouse import warehouse_lock
@@ -56,5 +57,9 @@ def bma_dbt_models(
 ) -> Iterator[Any]:
     """`dbt build` of the selected models against the configured warehouse."""
     # dbt writes the warehouse from a subprocess: hold the writer lock while it runs.
-    with warehouse_lock(warehouse.location), _environment(warehouse.location.dbt_env()):
+    with (
+        retry_on_transient_errors(context),
+        warehouse_lock(warehouse.location),
+        _environment(warehouse.location.dbt_env()),
+    ):
         yield from dbt.cli(dbt_build_args(settings), context=context).stream()

@@ -1,12 +1,11 @@
 """Validation: ledger rows judged by the Pandera contract → `raw.quarantined_rows`."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from bma_pipeline.defs.intake.assets import SUBMISSION_FILES, SUBMISSION_ROWS
 from bma_pipeline.defs.reference.assets import reference_key
 from bma_pipeline.defs.resources import OWNER, WAREHOUSE_POOL, WarehouseResource
+from bma_pipeline.defs.retries import retry_on_transient_errors
 from bma_pipeline.reference.catalog import load_catalog
 from bma_pipeline.validation.apply import validate_pending_files
 
@@ -30,9 +29,11 @@ QUARANTINED_ROWS = dg.AssetKey(["raw", "quarantined_rows"])
     ],
     pool=WAREHOUSE_POOL,
 )
-def quarantined_rows(warehouse: WarehouseResource) -> dg.MaterializeResult:
+def quarantined_rows(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource
+) -> dg.MaterializeResult:
     """Validate every ingested file not yet validated; record quarantine entries."""
-    with warehouse.connect() as wh:
+    with retry_on_transient_errors(context), warehouse.connect() as wh:
         report = validate_pending_files(wh, load_catalog())
     reasons = "\n".join(f"| {code} | {n} |" for code, n in sorted(report.reason_counts.items()))
     return dg.MaterializeResult(

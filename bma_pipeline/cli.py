@@ -13,11 +13,13 @@ import logging
 import os
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import dagster as dg
 
-from bma_pipeline.fiscal import parse_period_range
+from bma_pipeline.fiscal import PERIODS_PER_YEAR, Period, parse_period_range
 from bma_pipeline.warehouse import WarehouseLocation
 
 _STEP_EVENTS = {"STEP_START": "…", "STEP_SUCCESS": "✓", "STEP_FAILURE": "✗"}
@@ -70,6 +72,21 @@ def _progress_logger(started: float) -> dg.LoggerDefinition:
     return progress
 
 
+def default_period(as_of: str | None) -> str:
+    """The period being reported at `as_of` (default now), within the years that have targets."""
+    from bma_pipeline.intake.placement import reporting_period_on
+    from bma_pipeline.reference.catalog import load_catalog
+
+    now = datetime.fromisoformat(as_of) if as_of else datetime.now(ZoneInfo("Asia/Bangkok"))
+    period = reporting_period_on(now.date())
+    years = load_catalog().fiscal_years
+    if period.fiscal_year > max(years):
+        return Period(max(years), PERIODS_PER_YEAR).key
+    if period.fiscal_year < min(years):
+        return Period(min(years), 1).key
+    return period.key
+
+
 def run_pipeline(
     landing: Path,
     warehouse: str,
@@ -77,8 +94,13 @@ def run_pipeline(
     as_of: str | None = None,
     deadline_days: int = 10,
     quiet: bool = False,
+    period: str | None = None,
 ) -> dg.ExecuteInProcessResult:
-    """Materialize every asset in-process against the given landing folder and warehouse."""
+    """Materialize every asset in-process against the given landing folder and warehouse.
+
+    One run of `period_pipeline_job` for `period` (default: the period being reported
+    at `as_of`): every new file is ingested whatever period it reports.
+    """
     from bma_pipeline.definitions import build_definitions
 
     defs = build_definitions(
@@ -89,12 +111,13 @@ def run_pipeline(
         deadline_days=deadline_days,
         loggers=None if quiet else {"progress": _progress_logger(time.monotonic())},
     )
-    job = defs.resolve_implicit_global_asset_job_def()
+    job = defs.resolve_job_def("period_pipeline_job")
     instance = (
         dg.DagsterInstance.get() if os.getenv("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
     )
     return job.execute_in_process(
         instance=instance,
+        partition_key=period or default_period(as_of),
         raise_on_error=False,
         run_config=(
             {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
@@ -133,7 +156,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
     # dbt's own output (echoed by dagster-dbt on stdout) goes to the run log, not the terminal.
     with log_path.open("w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
         result = run_pipeline(
-            landing, args.warehouse, Path(args.reports), args.as_of, args.deadline_days
+            landing,
+            args.warehouse,
+            Path(args.reports),
+            args.as_of,
+            args.deadline_days,
+            period=args.period,
         )
     print(f"run log (dbt output): {log_path}")
     if not result.success:
@@ -169,6 +197,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--reports", default="data/reports", help="folder for rendered reports")
     run.add_argument("--as-of", default=None, help="'now' as Bangkok wall time, ISO")
     run.add_argument("--deadline-days", type=int, default=10)
+    run.add_argument(
+        "--period", default=None, help="partition to run, e.g. 2566-P3 (default: from --as-of)"
+    )
     run.set_defaults(func=_cmd_run)
     return parser
 

@@ -16,9 +16,12 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 
 from bma_pipeline.defs.intake.assets import submission_intake
+from bma_pipeline.defs.intake.sensors import landing_sensor
+from bma_pipeline.defs.jobs import compliance_refresh_job, period_pipeline_job
 from bma_pipeline.defs.reference.assets import reference_tables
 from bma_pipeline.defs.reports.assets import run_summary
 from bma_pipeline.defs.resources import PipelineSettings, WarehouseResource
+from bma_pipeline.defs.schedules import build_schedules
 from bma_pipeline.defs.transform.assets import bma_dbt_models
 from bma_pipeline.defs.transform.project import dbt_project
 from bma_pipeline.defs.validation.assets import quarantined_rows
@@ -35,6 +38,9 @@ def build_definitions(
 ) -> dg.Definitions:
     return dg.Definitions(
         loggers=loggers,
+        jobs=[period_pipeline_job, compliance_refresh_job],
+        schedules=build_schedules(deadline_days),
+        sensors=[landing_sensor],
         assets=[reference_tables, submission_intake, quarantined_rows, bma_dbt_models, run_summary],
         asset_checks=[ledger_conservation, quarantine_rate_per_unit],
         resources={

@@ -4,6 +4,7 @@ from collections.abc import Iterator
 
 import dagster as dg
 
+from bma_pipeline.defs.partitions import period_partitions
 from bma_pipeline.defs.reference.assets import reference_key
 from bma_pipeline.defs.resources import OWNER, WAREHOUSE_POOL, PipelineSettings, WarehouseResource
 from bma_pipeline.defs.retries import retry_on_transient_errors
@@ -41,6 +42,7 @@ def _markdown_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str
             owners=[OWNER],
         ),
     ],
+    partitions_def=period_partitions,
     pool=WAREHOUSE_POOL,
 )
 def submission_intake(
@@ -48,7 +50,11 @@ def submission_intake(
     warehouse: WarehouseResource,
     settings: PipelineSettings,
 ) -> Iterator[dg.MaterializeResult]:
-    """Scan the landing folder and record each new file exactly once."""
+    """Scan the landing folder and record each new file exactly once.
+
+    The ledger is one exactly-once stream: a period's run takes every new file,
+    whichever period it reports, so no file waits for a run that may never come.
+    """
     known_units = set(load_catalog().units["unit_code"])
     with retry_on_transient_errors(context), warehouse.connect() as wh:
         report = ingest_landing(

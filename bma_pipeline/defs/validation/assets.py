@@ -3,6 +3,7 @@
 import dagster as dg
 
 from bma_pipeline.defs.intake.assets import SUBMISSION_FILES, SUBMISSION_ROWS
+from bma_pipeline.defs.partitions import period_partitions
 from bma_pipeline.defs.reference.assets import reference_key
 from bma_pipeline.defs.resources import OWNER, WAREHOUSE_POOL, WarehouseResource
 from bma_pipeline.defs.retries import retry_on_transient_errors
@@ -27,6 +28,7 @@ QUARANTINED_ROWS = dg.AssetKey(["raw", "quarantined_rows"])
         reference_key("assignments"),
         reference_key("targets"),
     ],
+    partitions_def=period_partitions,
     pool=WAREHOUSE_POOL,
 )
 def quarantined_rows(

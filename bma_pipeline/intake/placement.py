@@ -1,0 +1,71 @@
+"""Which reporting period a received file belongs to.
+
+A file belongs to the period its rows report: the most common (fiscal year,
+period) among rows whose year and period parse. When no row says (an unreadable
+or rejected file), the file belongs to the period whose submission window it
+arrived in: the latest period that had ended before it was received. So every
+file is placed, and a placement by received time is reported as such.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from bma_pipeline.fiscal import PERIODS_PER_YEAR, Period
+
+BY_CONTENT = "content"
+BY_RECEIVED_TIME = "received_time"
+
+
+@dataclass(frozen=True)
+class Placement:
+    period: Period
+    how: str  # BY_CONTENT or BY_RECEIVED_TIME
+
+    @property
+    def key(self) -> str:
+        return self.period.key
+
+
+def reporting_period_on(day: date) -> Period:
+    """The latest period that ended before `day`: the one being reported on that day."""
+    return Period.containing(day).previous()
+
+
+def period_of_rows(rows: pd.DataFrame) -> Period | None:
+    """The most common plausible (fiscal_year, period_no) of parsed rows, if any."""
+    if rows.empty or not {"fiscal_year", "period_no"} <= set(rows.columns):
+        return None
+    years = pd.to_numeric(rows["fiscal_year"], errors="coerce")
+    periods = pd.to_numeric(rows["period_no"], errors="coerce")
+    plausible = years.between(2400, 2800) & periods.between(1, PERIODS_PER_YEAR)
+    if not plausible.any():
+        return None
+    pairs = pd.DataFrame({"y": years[plausible], "p": periods[plausible]}).astype(int)
+    counts = pairs.value_counts()
+    # Most rows win; a tie goes to the latest period.
+    best = max(counts.items(), key=lambda item: (item[1], item[0]))[0]
+    return Period(int(best[0]), int(best[1]))
+
+
+def place(rows: pd.DataFrame | None, received_at: datetime) -> Placement:
+    period = period_of_rows(rows) if rows is not None else None
+    if period is not None:
+        return Placement(period, BY_CONTENT)
+    return Placement(reporting_period_on(received_at.date()), BY_RECEIVED_TIME)
+
+
+def place_file(path: Path, unit_folder: str, received_at: datetime, max_bytes: int) -> Placement:
+    """Read a file as intake would (without writing anything) and place it."""
+    from bma_pipeline.intake.parse import parse_submission_rows
+    from bma_pipeline.intake.readers import FileRejected, read_submission
+
+    try:
+        rows = parse_submission_rows(read_submission(path, max_bytes=max_bytes), unit_folder)
+    except FileRejected:
+        rows = None
+    return place(rows, received_at)

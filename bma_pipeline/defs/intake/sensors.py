@@ -13,7 +13,9 @@ from pathlib import Path
 import dagster as dg
 
 from bma_pipeline.defs.jobs import period_pipeline_job
+from bma_pipeline.defs.partitions import period_partitions
 from bma_pipeline.defs.resources import PipelineSettings
+from bma_pipeline.fiscal import Period
 from bma_pipeline.intake.ledger import iter_landing_paths, received_at_of
 from bma_pipeline.intake.placement import BY_RECEIVED_TIME, place_file
 
@@ -40,12 +42,18 @@ def evaluate_landing(
             continue
         unit = relative.split("/", 1)[0] if "/" in relative else ""
         placement = place_file(path, unit, received_at_of(path), max_bytes)
+        key = placement.key
         if placement.how == BY_RECEIVED_TIME:
             notes.append(
-                f"{relative}: no readable period in its rows; placed in {placement.key} "
-                "by its received time"
+                f"{relative}: no readable period in its rows; placed in {key} by its received time"
             )
-        changed[placement.key].append(f"{relative}@{signature}")
+        if not period_partitions.has_partition_key(key):
+            # Any period's run ingests every new file, so the nearest partition takes it.
+            keys = period_partitions.get_partition_keys()
+            nearest = keys[0] if Period.from_key(key) < Period.from_key(keys[0]) else keys[-1]
+            notes.append(f"{relative}: period {key} is outside the partitions; run in {nearest}")
+            key = nearest
+        changed[key].append(f"{relative}@{signature}")
     requests = [
         dg.RunRequest(
             run_key=f"{period}:{hashlib.sha1('|'.join(sorted(files)).encode()).hexdigest()[:16]}",

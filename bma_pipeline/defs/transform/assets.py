@@ -16,16 +16,32 @@ from bma_pipeline.defs.transform.translator import BmaDbtTranslator
 from bma_pipeline.warehouse import warehouse_lock
 
 
-def dbt_vars(settings: PipelineSettings) -> dict[str, Any]:
-    """The run's settings as dbt `--vars` (see dbt_project.yml for each var's meaning)."""
+class DbtRunConfig(dg.Config):
+    """Launchpad options for the dbt models."""
+
+    full_refresh: bool = False  # rebuild every period instead of the run's partition
+
+
+def dbt_vars(settings: PipelineSettings, period_key: str | None) -> dict[str, Any]:
+    """The run's settings as dbt `--vars` (see dbt_project.yml for each var's meaning).
+
+    `period_key` is the partition ('2566-P2'); null means every period.
+    """
     return {
         "as_of": settings.as_of_time().isoformat(timespec="seconds"),
         "deadline_days": settings.deadline_days,
+        "period_key": period_key,
     }
 
 
-def dbt_build_args(settings: PipelineSettings) -> list[str]:
-    return ["build", "--vars", json.dumps(dbt_vars(settings), sort_keys=True)]
+def dbt_build_args(
+    settings: PipelineSettings, period_key: str | None, full_refresh: bool = False
+) -> list[str]:
+    """`dbt build` for one period, or for all of them (full refresh: no period var)."""
+    args = ["build", "--vars", json.dumps(dbt_vars(settings, None if full_refresh else period_key))]
+    if full_refresh:
+        args.append("--full-refresh")
+    return args
 
 
 @contextmanager
@@ -51,6 +67,7 @@ def _environment(values: Mapping[str, str]) -> Iterator[None]:
 )
 def bma_dbt_models(
     context: dg.AssetExecutionContext,
+    config: DbtRunConfig,
     dbt: DbtCliResource,
     warehouse: WarehouseResource,
     settings: PipelineSettings,
@@ -62,4 +79,6 @@ def bma_dbt_models(
         warehouse_lock(warehouse.location),
         _environment(warehouse.location.dbt_env()),
     ):
-        yield from dbt.cli(dbt_build_args(settings), context=context).stream()
+        period_key = context.partition_key if context.has_partition_key else None
+        args = dbt_build_args(settings, period_key, config.full_refresh)
+        yield from dbt.cli(args, context=context).stream()

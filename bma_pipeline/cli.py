@@ -95,11 +95,13 @@ def run_pipeline(
     deadline_days: int = 10,
     quiet: bool = False,
     period: str | None = None,
+    incremental: bool = False,
 ) -> dg.ExecuteInProcessResult:
     """Materialize every asset in-process against the given landing folder and warehouse.
 
     One run of `period_pipeline_job` for `period` (default: the period being reported
-    at `as_of`): every new file is ingested whatever period it reports.
+    at `as_of`): every new file is ingested whatever period it reports. dbt rebuilds
+    every period (full refresh) unless `incremental`, when it rebuilds only `period`.
     """
     from bma_pipeline.definitions import build_definitions
 
@@ -119,11 +121,12 @@ def run_pipeline(
         instance=instance,
         partition_key=period or default_period(as_of),
         raise_on_error=False,
-        run_config=(
-            {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
-            if quiet
-            else {"loggers": {"progress": {}}}
-        ),
+        run_config={
+            "loggers": (
+                {"console": {"config": {"log_level": "ERROR"}}} if quiet else {"progress": {}}
+            ),
+            "ops": {"bma_dbt_models": {"config": {"full_refresh": not incremental}}},
+        },
     )
 
 
@@ -162,6 +165,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             args.as_of,
             args.deadline_days,
             period=args.period,
+            incremental=args.incremental,
         )
     print(f"run log (dbt output): {log_path}")
     if not result.success:
@@ -199,6 +203,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--deadline-days", type=int, default=10)
     run.add_argument(
         "--period", default=None, help="partition to run, e.g. 2566-P3 (default: from --as-of)"
+    )
+    run.add_argument(
+        "--incremental",
+        action="store_true",
+        help="rebuild only --period in dbt instead of every period",
     )
     run.set_defaults(func=_cmd_run)
     return parser

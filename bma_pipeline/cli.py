@@ -182,6 +182,40 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_template(args: argparse.Namespace) -> int:
+    from bma_pipeline.intake.template import write_template
+
+    try:
+        period = Period.from_key(args.period)
+        out = write_template(args.unit, period, Path(args.out))
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"template for unit {args.unit}, period {period.key}: {out.resolve()}")
+    return 0
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    import warnings
+
+    from bma_pipeline.intake.check import check_file, format_result
+    from bma_pipeline.reference.catalog import load_catalog
+
+    path, catalog = Path(args.file), load_catalog()
+    if not path.is_file():
+        print(f"error: {path} is not a file", file=sys.stderr)
+        return 2
+    if args.unit not in set(catalog.units["unit_code"]):
+        print(f"error: {args.unit!r} is not a unit code of the catalogue", file=sys.stderr)
+        return 2
+    with warnings.catch_warnings():
+        # pandas deprecation notices are for developers, not for the person checking a file.
+        warnings.simplefilter("ignore", FutureWarning)
+        result = check_file(path, args.unit, catalog)
+    print(format_result(result))
+    return 0 if result.accepted else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bma-pipeline", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -210,6 +244,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="rebuild only --period in dbt instead of every period",
     )
     run.set_defaults(func=_cmd_run)
+
+    tpl = sub.add_parser("template", help="write a unit's XLSX submission template for a period")
+    tpl.add_argument("--unit", required=True, help="unit code, e.g. 1001 or DDS")
+    tpl.add_argument("--period", required=True, help="period key, e.g. 2566-P2")
+    tpl.add_argument("--out", required=True, help="XLSX file to write")
+    tpl.set_defaults(func=_cmd_template)
+
+    chk = sub.add_parser(
+        "check", help="say what intake would accept from a file, touching no warehouse"
+    )
+    chk.add_argument("file", help="the CSV/XLSX file a unit is about to send")
+    chk.add_argument("--unit", required=True, help="the sending unit's code, e.g. 1001")
+    chk.set_defaults(func=_cmd_check)
     return parser
 
 

@@ -45,6 +45,7 @@ EXCEL_ORIGIN = datetime(1899, 12, 30)
 
 _UNIT_CODE_LIKE = re.compile(r"^\s*(?:[0-9๐-๙]{4}|[A-Za-z]{3})\s*$")
 _KPI_CODE_LIKE = re.compile(r"^\s*[A-Za-z]{0,3}[-_]?[0-9๐-๙]{2,}\s*$")
+_ANY_DIGIT = re.compile(r"\d")
 _QUOTED_OR_BRACKETED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
 _THAI_CALENDAR_LOCALE = re.compile(r"\[\$-[0-9A-Fa-f]?07[0-9A-Fa-f]{4}\]")
 
@@ -433,7 +434,7 @@ def _is_total_row(cells: list[str | None]) -> bool:
 def _is_description_row(cells: list[str | None], columns: list[str | None]) -> bool:
     """The explanation row some templates put under the header: no numbers, no codes."""
     present = [cell for cell in cells if cell is not None]
-    if len(present) < 2 or parse_numbers(pd.Series(present, dtype=object)).notna().any():
+    if len(present) < 2:
         return False
     for cell, column in zip(cells, columns, strict=True):
         if cell is None:
@@ -442,4 +443,6 @@ def _is_description_row(cells: list[str | None], columns: list[str | None]) -> b
             return False
         if column == "kpi_code" and _KPI_CODE_LIKE.match(cell):
             return False
-    return True
+    # Only a cell with a digit can be a number: skip the (slower) vector parser otherwise.
+    with_digits = [cell for cell in present if _ANY_DIGIT.search(cell)]
+    return not (with_digits and parse_numbers(pd.Series(with_digits, dtype=object)).notna().any())

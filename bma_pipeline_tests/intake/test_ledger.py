@@ -104,3 +104,38 @@ def test_received_at_is_bangkok_wall_time_of_mtime(tmp_path: Path) -> None:
 
     path = _write(tmp_path / "f.csv", "x", mtime=1_670_000_000)  # 2022-12-02 16:53:20 UTC
     assert received_at_of(path) == datetime(2022, 12, 2, 23, 53, 20)
+
+
+@pytest.mark.parametrize("chunk_files", [1, 2, 1000])
+def test_files_read_in_chunks_give_the_same_ledger(
+    tmp_path: Path, landing: Path, chunk_files: int
+) -> None:
+    # Same bytes twice in one scan: the first (in folder order) is ingested, the second not.
+    shutil.copy(landing / "1001" / "2566-P1.csv", landing / "1001" / "2566-P1_copy.csv")
+    _write(landing / "1001" / "broken.xlsx", "not a workbook")
+    _write(landing / "DDS" / "2566-P1.csv", HEADER + "DDS,2566,1,K0001,7,ล่าช้า\n")
+    with connect(str(tmp_path / f"w{chunk_files}.duckdb")) as wh:
+        report = ingest_landing(wh, landing, UNITS, chunk_files=chunk_files)
+        files = wh.query(
+            "select file_id, path, outcome, reason_code, n_rows from raw.submission_files "
+            "order by file_id"
+        )
+        rows = wh.query(
+            "select f.path, r.row_number, r.actual_value, r.status from raw.submission_rows r "
+            "join raw.submission_files f using (file_id) order by f.path, r.row_number"
+        )
+    assert (report.files_ingested, report.files_duplicate, report.files_rejected) == (3, 1, 1)
+    assert files["file_id"].tolist() == [1, 2, 3, 4, 5]
+    assert list(files.itertuples(index=False, name=None)) == [
+        (1, "1001/2566-P1.csv", "ingested", None, 2),
+        (2, "1001/2566-P1_copy.csv", "duplicate", "duplicate_file", 0),
+        (3, "1001/broken.xlsx", "rejected", "corrupt_xlsx", 0),
+        (4, "1002/2566-P1.csv", "ingested", None, 1),
+        (5, "DDS/2566-P1.csv", "ingested", None, 1),
+    ]
+    assert list(rows.itertuples(index=False, name=None)) == [
+        ("1001/2566-P1.csv", 2, 12.5, "in_progress"),
+        ("1001/2566-P1.csv", 3, 3.0, "completed"),
+        ("1002/2566-P1.csv", 2, 4.0, None),
+        ("DDS/2566-P1.csv", 2, 7.0, "delayed"),
+    ]

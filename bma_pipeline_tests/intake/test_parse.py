@@ -272,3 +272,44 @@ def test_raw_cells_round_trips_any_text(cells: list[tuple[str, str | None]]) -> 
     rows = pd.DataFrame([list(by_header.values())], columns=list(by_header), dtype=object)
     encoded = raw_cells_json(rows, list(by_header)).iloc[0]
     assert json.loads(encoded) == by_header
+
+
+def test_parsing_many_files_at_once_gives_each_file_its_own_rows() -> None:
+    from bma_pipeline.intake.parse import parse_many
+
+    fixtures = [
+        ("utf8_thai_headers.csv", "1001"),
+        ("utf8_bom_english.csv", "1002"),
+        ("cp874_thai.csv", "1003"),
+        ("thai_digits_separators.csv", "1004"),
+        ("be_date_format.xlsx", "1006"),
+        ("formula_cached.xlsx", "1005"),
+    ]
+    items = [(read_submission(FIXTURES / name), folder) for name, folder in fixtures]
+    # Two hand-made files that share some cell texts and differ in headers.
+    items.append((table_of(["period", "kpi_code", "status"], [["2566-P2", "K1", "done"]]), "A"))
+    items.append(
+        (
+            table_of(
+                ["งวดที่", "ปีงบประมาณ", "ผลการดำเนินงาน"],
+                [["2566-P2", "2023", "1,200"], ["๓", "2566", "-"]],
+            ),
+            "B",
+        )
+    )
+    batch = parse_many(items)
+    assert len(batch) == len(items)
+    for (table, folder), frame in zip(items, batch, strict=True):
+        alone = parse_submission_rows(table, folder)
+        pd.testing.assert_frame_equal(frame, alone)
+        assert list(frame.columns) == EXPECTED_COLUMNS
+        assert frame.index.tolist() == list(range(len(table.rows)))
+        assert set(frame["unit_folder"]) == {folder}
+    a, b = batch[-2], batch[-1]
+    assert (a.at[0, "period_no"], a.at[0, "status"]) == (2, "completed")
+    assert a.at[0, "fiscal_year"] is pd.NA
+    # A CE year beside a BE period key is read as that BE year; '๓' is period 3.
+    assert b["fiscal_year"].tolist() == [2566, 2566]
+    assert b["period_no"].tolist() == [2, 3]
+    assert b["actual_value"].iloc[0] == 1200.0 and math.isnan(b["actual_value"].iloc[1])
+    assert parse_many([]) == []

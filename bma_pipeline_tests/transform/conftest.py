@@ -56,6 +56,8 @@ class DbtBuild:
     columns: dict[str, list[str]]  # schema.table → column names, every dbt schema
     result: subprocess.CompletedProcess
     run_results: dict
+    location: str  # the DuckDB file, or the PostgreSQL database name
+    work_dir: Path  # target/ (manifest.json, run_results.json) and logs/
 
 
 def _ddl(schema: str, table: str, columns: dict[str, str]) -> str:
@@ -79,7 +81,7 @@ def load_fixture_duckdb(path: Path) -> None:
 def load_fixture_postgres(dbname: str) -> None:
     import psycopg
 
-    with psycopg.connect(**_pg_params(dbname)) as con:
+    with psycopg.connect(**pg_params(dbname)) as con:
         for schema in ("reference", "raw"):
             con.execute(f"create schema {schema}")
         for (schema, table), (columns, rows) in golden_fixture.TABLES.items():
@@ -90,7 +92,7 @@ def load_fixture_postgres(dbname: str) -> None:
                     cur.executemany(f"insert into {schema}.{table} values ({marks})", rows)
 
 
-def _pg_params(dbname: str) -> dict:
+def pg_params(dbname: str) -> dict:
     return {
         "host": PG_HOST,
         "port": PG_PORT,
@@ -176,7 +178,7 @@ def duckdb_build(tmp_path_factory) -> DbtBuild:
     run_results = _finished(result, work_dir)
     with duckdb.connect(str(warehouse), read_only=True) as con:
         marts, columns = _read(con.cursor())
-    return DbtBuild(marts, columns, result, run_results)
+    return DbtBuild(marts, columns, result, run_results, str(warehouse), work_dir)
 
 
 def postgres_reachable() -> bool:
@@ -196,7 +198,7 @@ def postgres_database() -> Iterator[str]:
 
     dbname = f"bma_test_{uuid.uuid4().hex[:12]}"
     try:
-        admin = psycopg.connect(**_pg_params(PG_ADMIN_DBNAME), autocommit=True)
+        admin = psycopg.connect(**pg_params(PG_ADMIN_DBNAME), autocommit=True)
     except psycopg.OperationalError as error:
         pytest.skip(f"PostgreSQL at {PG_HOST}:{PG_PORT} refused a connection: {error}")
     with admin:
@@ -222,6 +224,6 @@ def postgres_build(postgres_database, tmp_path_factory) -> DbtBuild:
     }
     result = run_dbt_build("postgres", work_dir, env)
     run_results = _finished(result, work_dir)
-    with psycopg.connect(**_pg_params(postgres_database)) as con:
+    with psycopg.connect(**pg_params(postgres_database)) as con:
         marts, columns = _read(con.cursor())
-    return DbtBuild(marts, columns, result, run_results)
+    return DbtBuild(marts, columns, result, run_results, postgres_database, work_dir)

@@ -7,6 +7,7 @@ as_of = 2023-04-20 09:00, and every mart row is compared with figures worked out
 
 from __future__ import annotations
 
+import json
 import math
 from datetime import date, datetime
 
@@ -277,11 +278,22 @@ def assert_rows_equal(actual: list[dict], expected: list[dict], key: tuple[str, 
     assert not problems, "\n".join(problems)
 
 
+def _statuses(build: DbtBuild) -> dict[str, str]:
+    """Status per model and test; exposures are only recorded ('no-op')."""
+    return {
+        r["unique_id"]: r["status"]
+        for r in build.run_results["results"]
+        if not r["unique_id"].startswith("exposure.")
+    }
+
+
 # ---------------------------------------------------------------- DuckDB: hand-worked figures
 
 
 def test_dbt_build_passes_every_model_and_test(duckdb_build: DbtBuild):
-    statuses = {r["unique_id"]: r["status"] for r in duckdb_build.run_results["results"]}
+    exposures = [r for r in duckdb_build.run_results["results"] if "exposure." in r["unique_id"]]
+    assert {r["status"] for r in exposures} == {"no-op"} and len(exposures) == 3
+    statuses = _statuses(duckdb_build)
     assert statuses and all(s in ("success", "pass") for s in statuses.values()), statuses
     assert any(uid.startswith("test.bma.assert_compliance_rows") for uid in statuses)
 
@@ -529,7 +541,7 @@ def _sorted_rows(rows: list[dict]) -> list[dict]:
 
 @pytest.mark.postgres
 def test_postgres_build_passes_every_model_and_test(postgres_build: DbtBuild):
-    statuses = {r["unique_id"]: r["status"] for r in postgres_build.run_results["results"]}
+    statuses = _statuses(postgres_build)
     assert statuses and all(s in ("success", "pass") for s in statuses.values()), statuses
 
 
@@ -545,3 +557,71 @@ def test_postgres_marts_equal_duckdb(mart: str, duckdb_build: DbtBuild, postgres
             k: (pg_row[k], duck_row[k]) for k in duck_row if not _same(pg_row[k], duck_row[k])
         }
         assert not mismatched, f"{mart}: {mismatched}"
+
+
+# ---------------------------------------------------------------- docs and exposures
+
+
+def _assert_no_warnings(build: DbtBuild) -> None:
+    assert "WARN=0" in build.result.stdout
+    assert "[WARNING]" not in build.result.stdout + build.result.stderr
+
+
+def test_build_emits_no_warnings(duckdb_build: DbtBuild):
+    _assert_no_warnings(duckdb_build)
+
+
+@pytest.mark.postgres
+def test_postgres_build_emits_no_warnings(postgres_build: DbtBuild):
+    _assert_no_warnings(postgres_build)
+
+
+def test_every_mart_and_column_is_documented(duckdb_build: DbtBuild):
+    manifest = json.loads((duckdb_build.work_dir / "target" / "manifest.json").read_text())
+    marts = {
+        node["name"]: node
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["schema"] == "marts"
+    }
+    assert set(marts) == set(MARTS)
+    undocumented = [name for name, node in marts.items() if not node["description"].strip()]
+    undocumented += [
+        f"{name}.{column}"
+        for name, node in marts.items()
+        for column in duckdb_build.columns[f"marts.{name}"]
+        if not node["columns"].get(column, {}).get("description", "").strip()
+    ]
+    assert not undocumented
+    assert all(
+        node["config"]["persist_docs"] == {"relation": True, "columns": True}
+        for node in marts.values()
+    )
+
+
+def test_exposures_name_the_marts_they_read(duckdb_build: DbtBuild):
+    manifest = json.loads((duckdb_build.work_dir / "target" / "manifest.json").read_text())
+    exposures = {e["name"]: e for e in manifest["exposures"].values()}
+    assert set(exposures) == {"executive_dashboard", "meeting_reports", "bi_tools"}
+
+    def reads(name: str) -> set[str]:
+        return {uid.rsplit(".", 1)[1] for uid in exposures[name]["depends_on"]["nodes"]}
+
+    assert exposures["executive_dashboard"]["type"] == "dashboard"
+    assert exposures["executive_dashboard"]["owner"]["name"].startswith(
+        "Strategy and Evaluation Department"
+    )
+    assert {
+        "mart_group_progress",
+        "mart_policy_progress",
+        "mart_unit_progress",
+        "mart_submission_compliance",
+        "fct_kpi_progress",
+    } <= reads("executive_dashboard")
+    assert reads("meeting_reports") == {
+        "fct_kpi_progress",
+        "mart_policy_progress",
+        "mart_submission_compliance",
+        "mart_obstacles",
+    }
+    assert reads("bi_tools") == set(MARTS)
+    assert all(e["description"].strip() for e in exposures.values())

@@ -87,3 +87,20 @@
         else 'off_track'
     end
 {%- endmacro %}
+
+{% macro run_period() -%}
+    {#- The run's period from var period_key ('2566-P2') as {'fiscal_year': 2566, 'period_no': 2}, or none (every period). -#}
+    {%- set raw = var('period_key', none) -%}
+    {%- if raw is none or (raw | string | trim) in ('', 'None', 'null') -%}
+        {{- return(none) -}}
+    {%- endif -%}
+    {%- set text = raw | string | trim -%}
+    {%- set match = modules.re.match('^(\d{4})-P([1-6])$', text) -%}
+    {%- if not match -%}
+        {{- exceptions.raise_compiler_error(
+            "var period_key = '" ~ text ~ "' is not a period key like '2566-P2' (BE fiscal year, period 1–6); "
+            ~ "pass --vars '{period_key: \"2566-P2\"}' or leave it null for every period."
+        ) -}}
+    {%- endif -%}
+    {{- return({'fiscal_year': match.group(1) | int, 'period_no': match.group(2) | int}) -}}
+{%- endmacro %}

@@ -1,0 +1,1 @@
+"""Publishing the marts to their readers: BI views and the read-only BI role."""

@@ -125,7 +125,10 @@ def run_pipeline(
             "loggers": (
                 {"console": {"config": {"log_level": "ERROR"}}} if quiet else {"progress": {}}
             ),
-            "ops": {"bma_dbt_models": {"config": {"full_refresh": not incremental}}},
+            "ops": {
+                name: {"config": {"full_refresh": not incremental}}
+                for name in ("bma_dbt_models", "bma_dbt_period_models")
+            },
         },
     )
 

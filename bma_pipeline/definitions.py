@@ -22,7 +22,7 @@ from bma_pipeline.defs.reference.assets import reference_tables
 from bma_pipeline.defs.reports.assets import run_summary
 from bma_pipeline.defs.resources import PipelineSettings, WarehouseResource
 from bma_pipeline.defs.schedules import build_schedules
-from bma_pipeline.defs.transform.assets import bma_dbt_models
+from bma_pipeline.defs.transform.assets import bma_dbt_models, bma_dbt_period_models
 from bma_pipeline.defs.transform.project import dbt_project
 from bma_pipeline.defs.validation.assets import quarantined_rows
 from bma_pipeline.defs.validation.checks import ledger_conservation, quarantine_rate_per_unit
@@ -41,7 +41,14 @@ def build_definitions(
         jobs=[period_pipeline_job, compliance_refresh_job],
         schedules=build_schedules(deadline_days),
         sensors=[landing_sensor],
-        assets=[reference_tables, submission_intake, quarantined_rows, bma_dbt_models, run_summary],
+        assets=[
+            reference_tables,
+            submission_intake,
+            quarantined_rows,
+            bma_dbt_models,
+            bma_dbt_period_models,
+            run_summary,
+        ],
         asset_checks=[ledger_conservation, quarantine_rate_per_unit],
         resources={
             "warehouse": WarehouseResource(url=warehouse_url),

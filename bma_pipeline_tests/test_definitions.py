@@ -71,3 +71,27 @@ def test_ledger_checks_and_dbt_tests_become_asset_checks():
     assert ("raw/quarantined_rows", "ledger_conservation") in checks
     assert ("raw/quarantined_rows", "quarantine_rate_per_unit") in checks
     assert any(key.startswith("marts/") for key, _ in checks), "no dbt test became a check"
+
+
+def test_period_grained_models_are_partitioned_and_staging_is_not():
+    graph = defs.resolve_asset_graph()
+    partitioned = {
+        k.to_user_string() for k in graph.materializable_asset_keys if graph.get(k).partitions_def
+    }
+    assert {"raw/submission_files", "raw/quarantined_rows", "marts/fct_kpi_progress"} <= partitioned
+    assert "marts/mart_submission_compliance" in partitioned
+    assert not {k for k in partitioned if "/stg_" in k or k.startswith("reference/")}
+
+
+def test_jobs_schedules_and_sensor_are_registered():
+    repo = defs.get_repository_def()
+    assert {j.name for j in repo.get_all_jobs()} >= {
+        "period_pipeline_job",
+        "compliance_refresh_job",
+    }
+    schedules = {s.name: s.cron_schedule for s in repo.schedule_defs}
+    assert schedules == {
+        "period_rollup_schedule": "0 1 11 2,4,6,8,10,12 *",
+        "daily_compliance_schedule": "0 7 * * *",
+    }
+    assert [s.name for s in repo.sensor_defs] == ["landing_sensor"]

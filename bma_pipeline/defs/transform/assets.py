@@ -9,6 +9,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
+from bma_pipeline.defs.partitions import period_partitions
 from bma_pipeline.defs.resources import WAREHOUSE_POOL, PipelineSettings, WarehouseResource
 from bma_pipeline.defs.retries import retry_on_transient_errors
 from bma_pipeline.defs.transform.project import dbt_project
@@ -59,9 +60,56 @@ def _environment(values: Mapping[str, str]) -> Iterator[None]:
                 os.environ[key] = value
 
 
+# Intermediate models and marts are partitioned (the partition reaches dbt as `period_key`);
+# the dimensions stay with the marts whose relationship tests need them. Staging views are
+# not partitioned and build only their own tests (cautious), so cross-layer tests run with
+# the marts.
+PERIOD_MODELS = "path:models/intermediate path:models/marts"
+STAGING_MODELS = "path:models/staging"
+
+
+def _build(
+    context: dg.AssetExecutionContext,
+    config: DbtRunConfig,
+    dbt: DbtCliResource,
+    warehouse: WarehouseResource,
+    settings: PipelineSettings,
+    extra_args: tuple[str, ...] = (),
+) -> Iterator[Any]:
+    # dbt writes the warehouse from a subprocess: hold the writer lock while it runs.
+    with (
+        retry_on_transient_errors(context),
+        warehouse_lock(warehouse.location),
+        _environment(warehouse.location.dbt_env()),
+    ):
+        period_key = context.partition_key if context.has_partition_key else None
+        args = [*dbt_build_args(settings, period_key, config.full_refresh), *extra_args]
+        yield from dbt.cli(args, context=context).stream()
+
+
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
+    select=PERIOD_MODELS,
+    dagster_dbt_translator=BmaDbtTranslator(),
+    partitions_def=period_partitions,
+    pool=WAREHOUSE_POOL,
+)
+def bma_dbt_period_models(
+    context: dg.AssetExecutionContext,
+    config: DbtRunConfig,
+    dbt: DbtCliResource,
+    warehouse: WarehouseResource,
+    settings: PipelineSettings,
+) -> Iterator[Any]:
+    """`dbt build` of intermediate models and marts for the run's period (or all: full refresh)."""
+    yield from _build(context, config, dbt, warehouse, settings)
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    select=STAGING_MODELS,
     dagster_dbt_translator=BmaDbtTranslator(),
     pool=WAREHOUSE_POOL,
 )
@@ -72,13 +120,7 @@ def bma_dbt_models(
     warehouse: WarehouseResource,
     settings: PipelineSettings,
 ) -> Iterator[Any]:
-    """`dbt build` of the selected models against the configured warehouse."""
-    # dbt writes the warehouse from a subprocess: hold the writer lock while it runs.
-    with (
-        retry_on_transient_errors(context),
-        warehouse_lock(warehouse.location),
-        _environment(warehouse.location.dbt_env()),
-    ):
-        period_key = context.partition_key if context.has_partition_key else None
-        args = dbt_build_args(settings, period_key, config.full_refresh)
-        yield from dbt.cli(args, context=context).stream()
+    """`dbt build` of the staging views (rename and cast only)."""
+    yield from _build(
+        context, config, dbt, warehouse, settings, ("--indirect-selection", "cautious")
+    )

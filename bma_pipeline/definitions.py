@@ -20,6 +20,7 @@ from bma_pipeline.defs.intake.sensors import landing_sensor
 from bma_pipeline.defs.jobs import compliance_refresh_job, period_pipeline_job
 from bma_pipeline.defs.reference.assets import reference_tables
 from bma_pipeline.defs.reports.assets import run_summary
+from bma_pipeline.defs.reports.feedback import submission_feedback
 from bma_pipeline.defs.resources import PipelineSettings, WarehouseResource
 from bma_pipeline.defs.schedules import build_schedules
 from bma_pipeline.defs.transform.assets import bma_dbt_models, bma_dbt_period_models
@@ -48,6 +49,7 @@ def build_definitions(
             bma_dbt_models,
             bma_dbt_period_models,
             run_summary,
+            submission_feedback,
         ],
         asset_checks=[ledger_conservation, quarantine_rate_per_unit],
         resources={

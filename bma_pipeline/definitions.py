@@ -18,6 +18,7 @@ from dagster_dbt import DbtCliResource
 from bma_pipeline.defs.intake.assets import submission_intake
 from bma_pipeline.defs.intake.sensors import landing_sensor
 from bma_pipeline.defs.jobs import compliance_refresh_job, period_pipeline_job
+from bma_pipeline.defs.publish.assets import bi_published
 from bma_pipeline.defs.reference.assets import reference_tables
 from bma_pipeline.defs.reports.assets import run_summary
 from bma_pipeline.defs.reports.feedback import submission_feedback
@@ -50,6 +51,7 @@ def build_definitions(
             bma_dbt_period_models,
             run_summary,
             submission_feedback,
+            bi_published,
         ],
         asset_checks=[ledger_conservation, quarantine_rate_per_unit],
         resources={

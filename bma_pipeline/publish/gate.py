@@ -1,0 +1,188 @@
+"""The Great Expectations publish gate over the marts.
+
+What belongs here: the expectation suite (units present per period, progress within
+0–120, allowed statuses, unique keys, compliance counts adding up), running it
+offline through an ephemeral GX context on pandas frames (GX 1.x has no DuckDB
+dialect, and one code path serves both warehouses), and an offline HTML report.
+GX is imported inside `run_gate` only: importing it costs seconds, and the code
+location must not pay that on every load.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from bma_pipeline.warehouse import Warehouse
+
+STATUSES = ["on_track", "at_risk", "off_track", "no_data"]
+COMPLIANCE_STATUSES = ["on_time", "late", "pending", "missing"]
+
+# mart → (compound key, columns within 0–120, status column)
+PROGRESS_MARTS: dict[str, tuple[list[str], list[str], str]] = {
+    "mart_policy_progress": (
+        ["fiscal_year", "period_no", "policy_code"],
+        ["progress_pct", "h_progress_pct", "r_progress_pct"],
+        "status",
+    ),
+    "mart_unit_progress": (["fiscal_year", "period_no", "unit_code"], ["progress_pct"], "status"),
+    "mart_group_progress": (
+        ["fiscal_year", "period_no", "group_code"],
+        ["progress_pct"],
+        "status",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Failure:
+    table: str
+    expectation: str
+    column: str | None
+    observed: str
+
+    def __str__(self) -> str:
+        where = f"{self.table}.{self.column}" if self.column else self.table
+        return f"{where}: {self.expectation} ({self.observed})"
+
+
+@dataclass
+class GateResult:
+    evaluated: int = 0
+    failures: list[Failure] = field(default_factory=list)
+    report_path: Path | None = None
+
+    @property
+    def passed(self) -> bool:
+        return self.evaluated > 0 and not self.failures
+
+
+def _raised(exception_info: Any) -> str | None:
+    """GX reports a broken expectation as data, not an exception: find it in either shape."""
+    if not isinstance(exception_info, dict):
+        return None
+    if exception_info.get("raised_exception"):
+        return str(exception_info.get("exception_message") or "exception")
+    for value in exception_info.values():
+        if isinstance(value, dict) and value.get("raised_exception"):
+            return str(value.get("exception_message") or "exception")
+    return None
+
+
+def _frames(wh: Warehouse) -> dict[str, pd.DataFrame]:
+    frames = {name: wh.query(f"select * from marts.{name}") for name in PROGRESS_MARTS}
+    frames["mart_submission_compliance"] = wh.query(
+        "select * from marts.mart_submission_compliance"
+    )
+    # Per period: units in the compliance mart vs units with ≥ 1 target that fiscal year.
+    frames["compliance_counts"] = wh.query(
+        """
+        with expected as (
+            select fiscal_year, count(distinct unit_code) as expected_units
+            from reference.targets group by fiscal_year
+        ),
+        present as (
+            select fiscal_year, period_no, count(distinct unit_code) as present_units,
+                   count(*) as status_rows
+            from marts.mart_submission_compliance group by fiscal_year, period_no
+        )
+        select p.fiscal_year, p.period_no, p.present_units, p.status_rows,
+               coalesce(e.expected_units, 0) as expected_units
+        from present p left join expected e on e.fiscal_year = p.fiscal_year
+        """
+    )
+    return frames
+
+
+def _suites(gx: Any) -> dict[str, list[Any]]:
+    exp = gx.expectations
+    suites: dict[str, list[Any]] = {}
+    for name, (key, pct_columns, status) in PROGRESS_MARTS.items():
+        suites[name] = [
+            exp.ExpectCompoundColumnsToBeUnique(column_list=key),
+            exp.ExpectColumnValuesToBeInSet(column=status, value_set=STATUSES),
+            *[
+                exp.ExpectColumnValuesToBeBetween(column=c, min_value=0, max_value=120)
+                for c in pct_columns
+            ],
+        ]
+    suites["mart_submission_compliance"] = [
+        exp.ExpectCompoundColumnsToBeUnique(column_list=["fiscal_year", "period_no", "unit_code"]),
+        exp.ExpectColumnValuesToBeInSet(column="compliance_status", value_set=COMPLIANCE_STATUSES),
+        exp.ExpectColumnValuesToNotBeNull(column="unit_code"),
+    ]
+    suites["compliance_counts"] = [
+        exp.ExpectTableRowCountToBeBetween(min_value=1),
+        # Every expected unit present per period, and statuses adding up to them.
+        exp.ExpectColumnPairValuesToBeEqual(column_A="present_units", column_B="expected_units"),
+        exp.ExpectColumnPairValuesToBeEqual(column_A="status_rows", column_B="expected_units"),
+    ]
+    return suites
+
+
+def run_gate(wh: Warehouse, report_dir: Path | None = None) -> GateResult:
+    """Validate the marts; every failing or broken expectation is a failure."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    source = context.data_sources.add_pandas("bma_marts")
+    frames = _frames(wh)
+    result = GateResult()
+    rows: list[tuple[str, str, str, bool, str]] = []
+    for table, expectations in _suites(gx).items():
+        batch_definition = source.add_dataframe_asset(table).add_batch_definition_whole_dataframe(
+            "all"
+        )
+        suite = context.suites.add(gx.ExpectationSuite(name=table, expectations=expectations))
+        batch = batch_definition.get_batch(batch_parameters={"dataframe": frames[table]})
+        for outcome in batch.validate(suite).results:
+            config = outcome.expectation_config
+            column = (
+                config.kwargs.get("column")
+                or ",".join(config.kwargs.get("column_list") or [])
+                or None
+            )
+            broken = _raised(outcome.exception_info)
+            count = outcome.result.get("unexpected_count", outcome.result.get("observed_value"))
+            observed = f"error: {broken}" if broken else f"{count} unexpected"
+            ok = bool(outcome.success) and broken is None
+            result.evaluated += 1
+            rows.append((table, config.type, column or "", ok, "" if ok else observed))
+            if not ok:
+                result.failures.append(Failure(table, config.type, column, observed))
+    if report_dir is not None:
+        result.report_path = write_report(rows, report_dir)
+    return result
+
+
+def write_report(rows: list[tuple[str, str, str, bool, str]], report_dir: Path) -> Path:
+    """A self-contained HTML page of the results (GX's own Data Docs load CDNs)."""
+    report_dir.mkdir(parents=True, exist_ok=True)
+    failed = sum(1 for r in rows if not r[3])
+    body = "\n".join(
+        f"<tr class={'ok' if ok else 'bad'}><td>{html.escape(t)}</td><td>{html.escape(e)}</td>"
+        f"<td>{html.escape(c)}</td><td>{'ผ่าน / pass' if ok else 'ไม่ผ่าน / FAIL'}</td>"
+        f"<td>{html.escape(o)}</td></tr>"
+        for t, e, c, ok, o in rows
+    )
+    page = f"""<!doctype html><html lang="th"><head><meta charset="utf-8">
+<title>ผลตรวจคุณภาพข้อมูล · Data quality gate</title>
+<style>body{{font-family:'Sarabun','Loma','Noto Sans Thai',sans-serif;margin:2em}}
+table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:4px 8px}}
+tr.bad{{background:#fde2e2}}tr.ok{{background:#eef9ee}}</style></head><body>
+<h1>ผลตรวจคุณภาพข้อมูลก่อนเผยแพร่ <small>Publish gate (Great Expectations)</small></h1>
+<p>{datetime.now():%Y-%m-%d %H:%M} · {len(rows)} expectations, {failed} failed</p>
+<table><tr><th>table</th><th>expectation</th><th>column</th><th>result</th><th>observed</th></tr>
+{body}</table></body></html>"""
+    path = report_dir / "index.html"
+    path.write_text(page, encoding="utf-8")
+    return path

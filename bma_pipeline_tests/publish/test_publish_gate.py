@@ -1,0 +1,72 @@
+"""The publish gate protects the `bi` schema: a corrupted build never replaces a good one."""
+
+from __future__ import annotations
+
+import dagster as dg
+import pytest
+
+from bma_pipeline.cli import run_pipeline
+from bma_pipeline.defs.publish.assets import bi_published
+from bma_pipeline.defs.resources import PipelineSettings, WarehouseResource
+from bma_pipeline.generator import generate_submissions
+from bma_pipeline.warehouse import connect
+
+pytestmark = pytest.mark.slow
+CITY = (
+    "select progress_pct from {schema}.mart_group_progress where group_code = 'CITY' "
+    "and period_key = '2566-P1'"
+)
+
+
+def _publish(warehouse: str, reports) -> dg.ExecuteInProcessResult:
+    return dg.materialize(
+        [bi_published],
+        resources={
+            "warehouse": WarehouseResource(url=warehouse),
+            "settings": PipelineSettings(landing_dir="unused", reports_dir=str(reports)),
+        },
+        raise_on_error=False,
+    )
+
+
+def _check_gate_protects_bi(tmp_path, warehouse: str) -> None:
+    landing, reports = tmp_path / "landing", tmp_path / "reports"
+    generate_submissions(landing, 2566, [1], seed=3)
+    assert run_pipeline(
+        landing, warehouse, reports, as_of="2023-01-15T00:00:00", quiet=True
+    ).success
+    with connect(warehouse, read_only=True) as wh:
+        good = float(wh.scalar(CITY.format(schema="bi")))
+        assert good == pytest.approx(float(wh.scalar(CITY.format(schema="marts"))))
+    assert (reports / "data_docs" / "index.html").exists()
+
+    with connect(warehouse) as wh:
+        wh.execute(
+            "update marts.mart_group_progress set progress_pct = 500 where group_code = 'CITY'"
+        )
+    failed = _publish(warehouse, reports)
+    assert not failed.success
+    failure = next(e for e in failed.all_events if e.is_step_failure)
+    message = failure.event_specific_data.error.to_string()
+    assert "mart_group_progress.progress_pct" in message
+    assert "expect_column_values_to_be_between" in message
+    with connect(warehouse, read_only=True) as wh:
+        assert float(wh.scalar(CITY.format(schema="bi"))) == pytest.approx(good)
+    assert "FAIL" in (reports / "data_docs" / "index.html").read_text(encoding="utf-8")
+
+    with connect(warehouse) as wh:  # a valid new figure: the gate passes and bi switches
+        wh.execute(
+            "update marts.mart_group_progress set progress_pct = 99.5 where group_code = 'CITY'"
+        )
+    assert _publish(warehouse, reports).success
+    with connect(warehouse, read_only=True) as wh:
+        assert float(wh.scalar(CITY.format(schema="bi"))) == pytest.approx(99.5)
+
+
+def test_gate_keeps_the_previous_build_on_duckdb(tmp_path):
+    _check_gate_protects_bi(tmp_path, str(tmp_path / "w.duckdb"))
+
+
+@pytest.mark.postgres
+def test_gate_keeps_the_previous_build_on_postgres(tmp_path, pg_database_url):
+    _check_gate_protects_bi(tmp_path, pg_database_url)

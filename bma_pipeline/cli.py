@@ -181,6 +181,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
         summary = collect_summary(wh)
     reports = Path(args.reports).resolve()
     summary.reports = [str(p) for p in sorted(reports.glob("*")) if p.is_file()]
+    data_docs = reports / "data_docs" / "index.html"
+    if data_docs.exists():
+        summary.reports.append(f"{data_docs}  (publish gate: Great Expectations results)")
     print(format_summary(summary))
     return 0
 

@@ -12,8 +12,13 @@ SEED ?= 7
 # Simulated "now" for the demo: shortly after period 3's deadline of FY2566.
 DEMO_AS_OF ?= 2023-04-20T09:00:00
 PYTEST_ARGS ?=
+# Apache Superset (make superset): its own venv, and the demo loaded into PostgreSQL for it.
+SUPERSET_VENV := .venv-superset
+SUPERSET_PG ?= postgresql://postgres@127.0.0.1:5432/bma_demo
+SUPERSET_BI_URL ?= postgresql://bma_bi_reader@127.0.0.1:5432/bma_demo
 
-.PHONY: setup demo test lint format dev clean dbt-manifest
+.PHONY: setup demo test lint format dev clean dbt-manifest superset superset-stop superset-venv \
+	superset-lock superset-warehouse browser-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,7 +48,46 @@ demo: setup $(DATA)/dagster_home/dagster.yaml
 	  --warehouse $(DATA)/warehouse.duckdb --reports $(DATA)/reports --as-of $(DEMO_AS_OF)
 	@echo "Dagster UI with this run: make dev  →  http://127.0.0.1:3000"
 
-test: setup
+# Superset's own venv (it pins SQLAlchemy 1.4 and pandas 2.1): exactly bi/superset/requirements.lock.
+$(SUPERSET_VENV)/.installed: bi/superset/requirements.lock | $(VENV)/.installed
+	$(UV) venv --quiet --allow-existing --python $(PYTHON) $(SUPERSET_VENV)
+	$(UV) pip sync --python $(SUPERSET_VENV)/bin/python bi/superset/requirements.lock
+	touch $@
+
+superset-venv: $(SUPERSET_VENV)/.installed
+
+superset-lock:
+	$(UV) pip compile bi/superset/requirements.txt --python-version 3.11 -o bi/superset/requirements.lock
+
+# Headless Chromium for the dashboard test (Debian's package; needs root when missing).
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || \
+	  (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+
+# The demo's landing folder loaded into PostgreSQL (published to `bi`, granted to bma_bi_reader).
+# Once; `make superset-warehouse` reloads (ingest is idempotent, dbt rebuilds).
+$(DATA)/superset/warehouse.loaded:
+	$(MAKE) superset-warehouse
+
+superset-warehouse: setup
+	@[ -d $(DATA)/landing ] || $(BIN)/bma-pipeline generate --fiscal-year $(FISCAL_YEAR) \
+	  --periods $(PERIODS) --seed $(SEED) --out $(DATA)/landing
+	$(BIN)/python -m bma_pipeline.bi.superset_provision create-database $(SUPERSET_PG)
+	mkdir -p $(DATA)/dagster_home $(DATA)/superset
+	DAGSTER_HOME=$(CURDIR)/$(DATA)/dagster_home $(BIN)/bma-pipeline run --landing $(DATA)/landing \
+	  --warehouse $(SUPERSET_PG) --reports $(DATA)/reports_pg --as-of $(DEMO_AS_OF)
+	touch $(DATA)/superset/warehouse.loaded
+
+# Superset on http://127.0.0.1:8088 with the executive dashboard; prints the URL and the login.
+superset: setup $(SUPERSET_VENV)/.installed $(DATA)/superset/warehouse.loaded
+	BMA_SUPERSET_HOME=$(CURDIR)/$(DATA)/superset BMA_SUPERSET_WAREHOUSE=$(SUPERSET_BI_URL) \
+	BMA_SUPERSET_DUCKDB=$(CURDIR)/$(DATA)/warehouse.duckdb bi/superset/superset.sh up
+
+superset-stop:
+	BMA_SUPERSET_HOME=$(CURDIR)/$(DATA)/superset bi/superset/superset.sh stop
+
+# CI runs the Superset tests too: its venv is part of the set-up (a uv cache makes it seconds).
+test: setup $(SUPERSET_VENV)/.installed browser-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint:

@@ -452,11 +452,13 @@ CHARTS = (
         params=_bar_params(
             "group_name_th",
             ["progress_pct"],
-            x_axis_title="กลุ่มภารกิจ",
-            y_axis_title="ร้อยละความก้าวหน้า",
+            # no axis titles: the chart title says it, and long Thai names need the room
+            x_axis_title="",
+            y_axis_title="",
             y_axis_format=".1f",
             show_legend=False,
-            orientation="vertical",
+            # horizontal: the long Thai group names stay readable on the category axis
+            orientation="horizontal",
         ),
         query={
             "columns": [_axis("group_name_th")],
@@ -483,8 +485,6 @@ CHARTS = (
             "legendOrientation": "top",
             "markerEnabled": True,
             "rich_tooltip": True,
-            "x_axis_title": "งวด",
-            "y_axis_title": "ร้อยละความก้าวหน้า",
             "y_axis_format": ".1f",
             "color_scheme": "supersetColors",
         },

@@ -77,10 +77,15 @@ def warehouse(pg_server_url, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def superset(warehouse, tmp_path_factory):
-    """`bi/superset/superset.sh up` against the test warehouse on a free port; stopped by pid."""
+def superset_venv() -> Path:
     if not (SUPERSET_VENV / "bin" / "superset").exists():
         _missing(f"no Superset venv at {SUPERSET_VENV} (make superset-venv)")
+    return SUPERSET_VENV
+
+
+@pytest.fixture(scope="module")
+def superset(superset_venv, warehouse, tmp_path_factory):
+    """`bi/superset/superset.sh up` against the test warehouse on a free port; stopped by pid."""
     home = tmp_path_factory.mktemp("superset_home")
     port = _free_port()
     parsed = urlparse(warehouse)
@@ -89,7 +94,7 @@ def superset(warehouse, tmp_path_factory):
     )
     env = {
         **os.environ,
-        "SUPERSET_VENV": str(SUPERSET_VENV),
+        "SUPERSET_VENV": str(superset_venv),
         "PIPELINE_PYTHON": sys.executable,
         "BMA_SUPERSET_HOME": str(home),
         "SUPERSET_PORT": str(port),

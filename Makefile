@@ -86,8 +86,9 @@ superset: setup $(SUPERSET_VENV)/.installed $(DATA)/superset/warehouse.loaded
 superset-stop:
 	BMA_SUPERSET_HOME=$(CURDIR)/$(DATA)/superset bi/superset/superset.sh stop
 
-# CI runs the Superset tests too: its venv is part of the set-up (a uv cache makes it seconds).
-test: setup $(SUPERSET_VENV)/.installed browser-deps
+# CI runs the Superset tests too: its venv is part of the set-up (a uv cache makes it seconds),
+# and under CI=true Chromium is installed when missing; elsewhere the browser test skips.
+test: setup $(SUPERSET_VENV)/.installed $(if $(filter true,$(CI)),browser-deps)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint:

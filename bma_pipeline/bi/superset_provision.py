@@ -195,7 +195,8 @@ def provision(
     client.wait_healthy()
     client.login(username, password)
     data, database_file = build_import_zip(bundle_dir, warehouse_url, duckdb_path)
-    passwords = {f"bma_executive/{database_file}": reader_password} if reader_password else None
+    # keyed by the file's path inside the bundle without its root folder, as Superset reads it
+    passwords = {database_file: reader_password} if reader_password else None
     client.import_assets(data, passwords)
     dashboards = client.find("dashboard", "slug", sb.DASHBOARD_SLUG)
     if len(dashboards) != 1:

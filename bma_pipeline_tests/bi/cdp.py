@@ -44,15 +44,29 @@ class Browser:
             stderr=subprocess.DEVNULL,
             start_new_session=True,
         )
+        self.ws = None
+        try:
+            self._attach(port_file, width, height)
+        except BaseException:
+            self.close()  # never leave a browser behind when the attach fails
+            raise
+
+    def _attach(self, port_file: Path, width: int, height: int) -> None:
         deadline = time.monotonic() + 30
         while not port_file.exists() or not port_file.read_text().strip():
             if time.monotonic() > deadline or self.process.poll() is not None:
-                self.close()
                 raise RuntimeError("Chromium did not open its DevTools port")
             time.sleep(0.2)
         port = int(port_file.read_text().splitlines()[0])
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as r:
-            pages = [t for t in json.load(r) if t.get("type") == "page"]
+        while True:  # the port file can appear a moment before the port listens
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as r:
+                    pages = [t for t in json.load(r) if t.get("type") == "page"]
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
         from websockets.sync.client import connect
 
         self.ws = connect(pages[0]["webSocketDebuggerUrl"], max_size=None, open_timeout=10)
@@ -98,7 +112,7 @@ class Browser:
 
     def close(self) -> None:
         try:
-            if getattr(self, "ws", None) is not None:
+            if self.ws is not None:
                 self.ws.close()
         finally:
             if self.process.poll() is None:

@@ -13,7 +13,12 @@ SEED ?= 7
 DEMO_AS_OF ?= 2023-04-20T09:00:00
 PYTEST_ARGS ?=
 
-.PHONY: setup demo test lint format dev clean dbt-manifest
+.PHONY: setup demo test lint format dev clean dbt-manifest system-packages
+
+# Debian packages the reports need: chromium (browser tests) and a Thai font (PDF, screenshots).
+# Installed only when missing; `apt-get update` only when the install fails without it.
+SYSTEM_PACKAGES := chromium fonts-thai-tlwg
+APT_GET := DEBIAN_FRONTEND=noninteractive apt-get
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +37,16 @@ dbt_project/target/manifest.json: $(VENV)/.installed $(shell find dbt_project/mo
 	  $(BIN)/dagster-dbt project prepare-and-package --file bma_pipeline/defs/transform/project.py
 	touch $@
 
-setup: $(VENV)/.installed dbt_project/target/manifest.json
+system-packages:
+	@if command -v chromium >/dev/null && fc-list :lang=th family | grep -q .; then exit 0; fi; \
+	if [ "$$(id -u)" != 0 ] && ! command -v sudo >/dev/null; then \
+	  echo "warning: cannot install $(SYSTEM_PACKAGES) (not root, no sudo): browser tests will skip" >&2; \
+	  exit 0; fi; \
+	SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	$$SUDO $(APT_GET) install -y --no-install-recommends $(SYSTEM_PACKAGES) \
+	  || { $$SUDO $(APT_GET) update && $$SUDO $(APT_GET) install -y --no-install-recommends $(SYSTEM_PACKAGES); }
+
+setup: system-packages $(VENV)/.installed dbt_project/target/manifest.json
 
 lock:
 	$(UV) pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock

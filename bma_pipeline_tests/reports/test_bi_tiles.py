@@ -4,6 +4,7 @@ the executive dashboard computes for the same period."""
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -119,3 +120,71 @@ def test_lagging_tile_equals_the_dashboard(tiles, dashboard):
     assert list(tile["policy_code"]) == list(shown["policy_code"])
     assert list(tile["lead_units_th"]) == list(shown["lead_units"])
     assert tile["progress_pct"].tolist() == pytest.approx(shown["progress_pct"].tolist())
+
+
+# DuckDB column types → PostgreSQL, for copying the marts into a PostgreSQL warehouse.
+PG_TYPES = {
+    "INTEGER": "bigint",
+    "BIGINT": "bigint",
+    "HUGEINT": "numeric",
+    "DOUBLE": "double precision",
+    "FLOAT": "double precision",
+    "VARCHAR": "text",
+    "BOOLEAN": "boolean",
+    "DATE": "date",
+    "TIMESTAMP": "timestamp",
+}
+
+
+def _rows(frame: pd.DataFrame) -> list[tuple]:
+    """Rows compared across engines: numbers rounded, everything else as text."""
+
+    def cell(value: object) -> object:
+        if pd.isna(value):  # None, NaN, NaT and pd.NA alike
+            return None
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int | float):
+            return round(float(value), 6)
+        if isinstance(value, date):  # dates come back as datetime.date or pandas Timestamp
+            return pd.Timestamp(value).isoformat()
+        return str(value)
+
+    return sorted(tuple(cell(v) for v in row) for row in frame.astype(object).itertuples(False))
+
+
+@pytest.mark.postgres
+def test_tiles_run_on_postgresql_as_the_bi_reader(report_run, pg_database_url):
+    """The marts copied into PostgreSQL, published by the project's publish step (bi views and
+    grants), then every tile run as bma_bi_reader: the same rows as on DuckDB."""
+    import psycopg
+
+    from bma_pipeline.publish.grants import BI_READER_ROLE
+    from bma_pipeline.publish.publish import PUBLISHED_MARTS, publish_marts
+    from bma_pipeline.warehouse import connect
+
+    duck: dict[str, list[tuple]] = {}
+    with report_run.read() as source, connect(pg_database_url) as target:
+        for mart in PUBLISHED_MARTS:
+            types = source.query(
+                "select column_name, data_type from information_schema.columns "
+                "where table_schema = 'marts' and table_name = ? order by ordinal_position",
+                [mart],
+            )
+            columns = {r.column_name: PG_TYPES[r.data_type] for r in types.itertuples()}
+            frame = source.query(f"select * from marts.{mart}").convert_dtypes()
+            target.replace("marts", mart, frame, columns)
+        target.create_table("raw", "submission_rows", {"reporter": "text"})  # personal data
+        publish_marts(target)
+        for path in TILES:
+            duck[path.stem] = _rows(source.query(path.read_text(encoding="utf-8")))
+
+    reader_url = pg_database_url.replace("://postgres@", f"://{BI_READER_ROLE}@", 1)
+    with psycopg.connect(reader_url) as con:
+        for path in TILES:
+            cursor = con.execute(path.read_text(encoding="utf-8"))
+            names = [d.name for d in cursor.description]
+            frame = pd.DataFrame(cursor.fetchall(), columns=names)
+            assert _rows(frame) == duck[path.stem], path.name
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            con.execute("select count(*) from raw.submission_rows")

@@ -71,6 +71,16 @@ class MeetingResult:
     html: list[Path] = field(default_factory=list)
     pdf: list[Path] = field(default_factory=list)
     pdf_seconds: float = 0.0
+    pdf_unavailable: str | None = None  # why no PDF was printed, when WeasyPrint cannot load
+
+
+def pdf_renderer_problem() -> str | None:
+    """None when WeasyPrint loads; else the reason (it needs Pango from the system)."""
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError) as exc:
+        return f"WeasyPrint cannot load ({type(exc).__name__}: {exc}); HTML only"
+    return None
 
 
 def collect_meetings(wh: Warehouse, period: Period) -> MeetingData:
@@ -281,6 +291,9 @@ def render_meeting_reports(
         result.html.append(write_text(out / f"{unit_code}.html", html))
         if pdf and (pdf_set is None or unit_code in pdf_set):
             jobs.append((html, str(out / f"{unit_code}.pdf")))
+    if jobs and (problem := pdf_renderer_problem()):
+        result.pdf_unavailable = problem
+        return result
     started = time.monotonic()
     result.pdf = write_pdfs(jobs, default_pdf_workers() if workers is None else workers)
     result.pdf_seconds = time.monotonic() - started

@@ -141,6 +141,9 @@ def meeting_reports(
                 workers=workers,
                 generated_at=_as_of_label(settings),
             )
+            if result.pdf_unavailable:
+                context.log.warning(result.pdf_unavailable)
+                metadata["pdf_unavailable"] = result.pdf_unavailable
             n_html += len(result.html)
             n_pdf += len(result.pdf)
             pdf_seconds += result.pdf_seconds

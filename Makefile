@@ -51,9 +51,8 @@ setup: system-packages $(VENV)/.installed dbt_project/target/manifest.json
 lock:
 	$(UV) pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
 
-demo: setup
+demo: setup $(DATA)/dagster_home/dagster.yaml
 	$(BIN)/bma-pipeline generate --fiscal-year $(FISCAL_YEAR) --periods $(PERIODS) --seed $(SEED) --out $(DATA)/landing
-	mkdir -p $(DATA)/dagster_home
 	DAGSTER_HOME=$(CURDIR)/$(DATA)/dagster_home $(BIN)/bma-pipeline run --landing $(DATA)/landing \
 	  --warehouse $(DATA)/warehouse.duckdb --reports $(DATA)/reports --as-of $(DEMO_AS_OF)
 	@echo "Dagster UI with this run: make dev  →  http://127.0.0.1:3000"
@@ -69,7 +68,12 @@ format:
 	$(BIN)/ruff format bma_pipeline bma_pipeline_tests
 	$(BIN)/ruff check --fix bma_pipeline bma_pipeline_tests
 
-dev: setup
+# Local Dagster instance of the demo and `make dev`: default storage, no usage statistics sent.
+$(DATA)/dagster_home/dagster.yaml:
+	mkdir -p $(@D)
+	printf 'telemetry:\n  enabled: false\n' > $@
+
+dev: setup $(DATA)/dagster_home/dagster.yaml
 	BMA_WAREHOUSE=$(CURDIR)/$(DATA)/warehouse.duckdb BMA_LANDING_DIR=$(CURDIR)/$(DATA)/landing \
 	BMA_REPORTS_DIR=$(CURDIR)/$(DATA)/reports DAGSTER_HOME=$(CURDIR)/$(DATA)/dagster_home \
 	$(BIN)/dagster dev -w workspace.yaml

@@ -186,6 +186,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
         summary = collect_summary(wh)
     reports = Path(args.reports).resolve()
     summary.reports = [str(p) for p in sorted(reports.glob("*")) if p.is_file()]
+    feedback = reports / "feedback"
+    if feedback.is_dir():
+        n_files = sum(1 for _ in feedback.rglob("*.xlsx"))
+        summary.reports.append(f"{feedback}/  ({n_files} feedback files to units, per period)")
+    data_docs = reports / "data_docs" / "index.html"
+    if data_docs.exists():
+        summary.reports.append(f"{data_docs}  (publish gate: Great Expectations results)")
     print(format_summary(summary))
     index = reports / "index.html"
     if index.is_file():

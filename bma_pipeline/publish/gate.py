@@ -3,7 +3,10 @@
 What belongs here: the expectation suite (units present per period, progress within
 0–120, allowed statuses, unique keys, compliance counts adding up), running it
 offline through an ephemeral GX context on pandas frames (GX 1.x has no DuckDB
-dialect, and one code path serves both warehouses), and an offline HTML report.
+dialect, and one code path serves both warehouses), GX's own Data Docs under
+`<report_dir>/gx/`, and a self-contained Thai/English summary page at
+`<report_dir>/index.html` (GX's pages take their styling from CDNs; the summary needs
+nothing from the network).
 GX is imported inside `run_gate` only: importing it costs seconds, and the code
 location must not pay that on every load.
 """
@@ -23,6 +26,7 @@ from bma_pipeline.warehouse import Warehouse
 
 STATUSES = ["on_track", "at_risk", "off_track", "no_data"]
 COMPLIANCE_STATUSES = ["on_time", "late", "pending", "missing"]
+DOCS_SITE = "bma_publish_gate"
 
 # mart → (compound key, columns within 0–120, status column)
 PROGRESS_MARTS: dict[str, tuple[list[str], list[str], str]] = {
@@ -134,6 +138,18 @@ def run_gate(wh: Warehouse, report_dir: Path | None = None) -> GateResult:
 
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    if report_dir is not None:
+        context.add_data_docs_site(
+            site_name=DOCS_SITE,
+            site_config={
+                "class_name": "SiteBuilder",
+                "store_backend": {
+                    "class_name": "TupleFilesystemStoreBackend",
+                    "base_directory": str((report_dir / "gx").resolve()),
+                },
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            },
+        )
     source = context.data_sources.add_pandas("bma_marts")
     frames = _frames(wh)
     result = GateResult()
@@ -143,8 +159,10 @@ def run_gate(wh: Warehouse, report_dir: Path | None = None) -> GateResult:
             "all"
         )
         suite = context.suites.add(gx.ExpectationSuite(name=table, expectations=expectations))
-        batch = batch_definition.get_batch(batch_parameters={"dataframe": frames[table]})
-        for outcome in batch.validate(suite).results:
+        validation = context.validation_definitions.add(
+            gx.ValidationDefinition(name=table, data=batch_definition, suite=suite)
+        )
+        for outcome in validation.run(batch_parameters={"dataframe": frames[table]}).results:
             config = outcome.expectation_config
             column = (
                 config.kwargs.get("column")
@@ -160,12 +178,13 @@ def run_gate(wh: Warehouse, report_dir: Path | None = None) -> GateResult:
             if not ok:
                 result.failures.append(Failure(table, config.type, column, observed))
     if report_dir is not None:
+        context.build_data_docs(site_names=[DOCS_SITE])
         result.report_path = write_report(rows, report_dir)
     return result
 
 
 def write_report(rows: list[tuple[str, str, str, bool, str]], report_dir: Path) -> Path:
-    """A self-contained HTML page of the results (GX's own Data Docs load CDNs)."""
+    """A self-contained HTML summary of the results, linking to GX's Data Docs."""
     report_dir.mkdir(parents=True, exist_ok=True)
     failed = sum(1 for r in rows if not r[3])
     body = "\n".join(
@@ -180,7 +199,8 @@ def write_report(rows: list[tuple[str, str, str, bool, str]], report_dir: Path) 
 table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:4px 8px}}
 tr.bad{{background:#fde2e2}}tr.ok{{background:#eef9ee}}</style></head><body>
 <h1>ผลตรวจคุณภาพข้อมูลก่อนเผยแพร่ <small>Publish gate (Great Expectations)</small></h1>
-<p>{datetime.now():%Y-%m-%d %H:%M} · {len(rows)} expectations, {failed} failed</p>
+<p>{datetime.now():%Y-%m-%d %H:%M} · {len(rows)} expectations, {failed} failed ·
+<a href="gx/index.html">Great Expectations Data Docs</a></p>
 <table><tr><th>table</th><th>expectation</th><th>column</th><th>result</th><th>observed</th></tr>
 {body}</table></body></html>"""
     path = report_dir / "index.html"

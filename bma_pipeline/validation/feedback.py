@@ -71,11 +71,35 @@ def _header(sheet, headers: list[tuple[str, str]]) -> None:
     sheet.freeze_panes = "A3"
 
 
+MANIFEST = ".files"  # per period folder: the file ids its feedback covers
+
+
+def _stale_periods(files: pd.DataFrame, out_dir: Path) -> set[str]:
+    """Periods whose feedback was never written or misses files received since."""
+    stale = set()
+    for key, group in files.groupby("period_key"):
+        manifest = out_dir / key / MANIFEST
+        covered = manifest.read_text(encoding="utf-8") if manifest.exists() else None
+        if covered != _covered(group):
+            stale.add(key)
+    return stale
+
+
+def _covered(files: pd.DataFrame) -> str:
+    return ",".join(str(file_id) for file_id in sorted(files["file_id"]))
+
+
 def write_feedback_files(wh: Warehouse, out_dir: Path, period_key: str | None = None) -> list[Path]:
-    """Write <out_dir>/<period_key>/<unit_code>.xlsx for every unit with received files."""
+    """Write <out_dir>/<period_key>/<unit_code>.xlsx for every unit with received files.
+
+    With `period_key`, that period is written, and so is any other period whose files
+    changed since its feedback was last written (a run that ingests late or back-dated
+    files sends their feedback too); without, every period.
+    """
     files = _file_periods(wh)
     if period_key is not None:
-        files = files[files["period_key"] == period_key]
+        keep = {period_key} | _stale_periods(files, out_dir)
+        files = files[files["period_key"].isin(keep)]
     quarantined = wh.query(
         "select q.file_id, q.row_number, r.raw_kpi_code, r.raw_actual_value, "
         "q.reason_codes, q.message_th, q.message_en "
@@ -142,4 +166,7 @@ def write_feedback_files(wh: Warehouse, out_dir: Path, period_key: str | None = 
         target.parent.mkdir(parents=True, exist_ok=True)
         workbook.save(target)
         written.append(target)
+    for key, period_files in files.groupby("period_key"):
+        (out_dir / key).mkdir(parents=True, exist_ok=True)
+        (out_dir / key / MANIFEST).write_text(_covered(period_files), encoding="utf-8")
     return written

@@ -12,6 +12,7 @@ from bma_pipeline.generator import generate_submissions
 from bma_pipeline.warehouse import connect
 
 pytestmark = pytest.mark.slow
+AS_OF = "2023-01-15T00:00:00"
 CITY = (
     "select progress_pct from {schema}.mart_group_progress where group_code = 'CITY' "
     "and period_key = '2566-P1'"
@@ -32,9 +33,7 @@ def _publish(warehouse: str, reports) -> dg.ExecuteInProcessResult:
 def _check_gate_protects_bi(tmp_path, warehouse: str) -> None:
     landing, reports = tmp_path / "landing", tmp_path / "reports"
     generate_submissions(landing, 2566, [1], seed=3)
-    assert run_pipeline(
-        landing, warehouse, reports, as_of="2023-01-15T00:00:00", quiet=True
-    ).success
+    assert run_pipeline(landing, warehouse, reports, as_of=AS_OF, quiet=True).success
     with connect(warehouse, read_only=True) as wh:
         good = float(wh.scalar(CITY.format(schema="bi")))
         assert good == pytest.approx(float(wh.scalar(CITY.format(schema="marts"))))
@@ -53,6 +52,8 @@ def _check_gate_protects_bi(tmp_path, warehouse: str) -> None:
     with connect(warehouse, read_only=True) as wh:
         assert float(wh.scalar(CITY.format(schema="bi"))) == pytest.approx(good)
     assert "FAIL" in (reports / "data_docs" / "index.html").read_text(encoding="utf-8")
+    gx_pages = list((reports / "data_docs" / "gx" / "validations").rglob("*.html"))
+    assert any("mart_group_progress" in page.as_posix() for page in gx_pages)
 
     with connect(warehouse) as wh:  # a valid new figure: the gate passes and bi switches
         wh.execute(
@@ -70,3 +71,36 @@ def test_gate_keeps_the_previous_build_on_duckdb(tmp_path):
 @pytest.mark.postgres
 def test_gate_keeps_the_previous_build_on_postgres(tmp_path, pg_database_url):
     _check_gate_protects_bi(tmp_path, pg_database_url)
+
+
+def test_a_failing_dbt_test_keeps_the_previous_build(tmp_path):
+    """dbt tests gate publishing too: the dbt step fails, so `bi` is not switched."""
+    from bma_pipeline.definitions import build_definitions
+
+    landing, reports, warehouse = (
+        tmp_path / "landing",
+        tmp_path / "reports",
+        str(tmp_path / "w.duckdb"),
+    )
+    generate_submissions(landing, 2566, [1], seed=3)
+    assert run_pipeline(landing, warehouse, reports, as_of=AS_OF, quiet=True).success
+    with connect(warehouse) as wh:  # a unit listed twice breaks dbt's unique tests
+        wh.execute("insert into reference.units select * from reference.units limit 1")
+    defs = build_definitions(
+        warehouse_url=warehouse, landing_dir=str(landing), reports_dir=str(reports), as_of=AS_OF
+    )
+    downstream_of_reference = [
+        key
+        for key in defs.resolve_asset_graph().get_all_asset_keys()
+        if key.path[0] not in ("reference", "raw")
+    ]
+    result = defs.resolve_job_def("period_pipeline_job").execute_in_process(
+        partition_key="2566-P1",
+        asset_selection=downstream_of_reference,
+        raise_on_error=False,
+    )
+    assert not result.success
+    failed_checks = [e for e in result.get_asset_check_evaluations() if not e.passed]
+    assert any("unique" in e.check_name and "unit_code" in e.check_name for e in failed_checks)
+    published = {e.asset_key for e in result.get_asset_materialization_events()}
+    assert dg.AssetKey(["bi", "published_marts"]) not in published

@@ -55,3 +55,34 @@ def test_feedback_lists_the_units_quarantined_rows_with_thai_messages(tmp_path: 
     other = openpyxl.load_workbook(tmp_path / "feedback" / "2566-P1" / "1002.xlsx")
     other_rows = list(other["แถวที่ถูกกักกัน"].iter_rows(min_row=3, values_only=True))
     assert [r[0] for r in other_rows] == ["1002/p1.csv"]
+
+
+def test_a_run_for_one_period_also_refreshes_periods_whose_files_changed(tmp_path: Path):
+    catalog = load_catalog()
+    targets = catalog.targets[catalog.targets["fiscal_year"] == 2566]
+    kpi = targets[targets["unit_code"] == "1001"]["kpi_code"].iloc[0]
+    landing, out = tmp_path / "landing", tmp_path / "feedback"
+    (landing / "1001").mkdir(parents=True)
+    warehouse = str(tmp_path / "w.duckdb")
+
+    def land_and_write(name: str, period_no: int) -> list[str]:
+        (landing / "1001" / name).write_text(
+            HEADER + f"1001,2566,{period_no},{kpi},{len(name)},\n", encoding="utf-8"
+        )
+        with connect(warehouse) as wh:
+            ingest_landing(wh, landing, set(catalog.units["unit_code"]))
+            validate_pending_files(wh, catalog)
+        with connect(warehouse, read_only=True) as wh:
+            paths = write_feedback_files(wh, out, "2566-P2")
+        return sorted(p.relative_to(out).as_posix() for p in paths)
+
+    # P1 and P2 files arrive in one run for P2: both periods get their feedback.
+    (landing / "1001" / "p1.csv").write_text(HEADER + f"1001,2566,1,{kpi},4,\n", encoding="utf-8")
+    assert land_and_write("p2.csv", 2) == ["2566-P1/1001.xlsx", "2566-P2/1001.xlsx"]
+    # Nothing new for P1: only the run's own period is rewritten.
+    assert land_and_write("p2_again.csv", 2) == ["2566-P2/1001.xlsx"]
+    # A late P1 resubmission: P1's feedback is rewritten and now lists both files.
+    assert land_and_write("p1_fix.csv", 1) == ["2566-P1/1001.xlsx", "2566-P2/1001.xlsx"]
+    book = openpyxl.load_workbook(out / "2566-P1" / "1001.xlsx")
+    listed = [r[0] for r in book["ไฟล์ที่ได้รับ"].iter_rows(min_row=3, values_only=True)]
+    assert listed == ["1001/p1.csv", "1001/p1_fix.csv"]

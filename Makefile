@@ -56,6 +56,7 @@ demo: setup $(DATA)/dagster_home/dagster.yaml
 	DAGSTER_HOME=$(CURDIR)/$(DATA)/dagster_home $(BIN)/bma-pipeline run --landing $(DATA)/landing \
 	  --warehouse $(DATA)/warehouse.duckdb --reports $(DATA)/reports --as-of $(DEMO_AS_OF)
 	@echo "Dagster UI with this run: make dev  →  http://127.0.0.1:3000"
+	@echo "Reports index (dashboards, meeting packs): file://$(CURDIR)/$(DATA)/reports/index.html"
 
 test: setup
 	$(BIN)/pytest $(PYTEST_ARGS)

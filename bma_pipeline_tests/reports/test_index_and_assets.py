@@ -69,3 +69,11 @@ def test_index_links_every_report_and_every_link_resolves(report_run):
     assert any(t.parent.name == "data_docs" for t in targets)
     periods = [s.attrs["data-period-key"] for s in index.find_all("section", data_period_key=True)]
     assert periods == ["2566-P2", "2566-P1"]  # newest first
+
+
+def test_reports_wait_for_the_publish_gate():
+    """A build that fails the gate is not published to `bi`, nor rendered for executives."""
+    graph = defs.resolve_asset_graph()
+    published = dg.AssetKey(["bi", "published_marts"])
+    for name in REPORT_ASSETS:
+        assert published in graph.get(dg.AssetKey(name)).parent_keys

@@ -21,9 +21,13 @@ from bma_pipeline.reports.index import render_index
 from bma_pipeline.reports.meeting import default_pdf_workers, render_meeting_reports
 from bma_pipeline.warehouse import Warehouse
 
+PUBLISHED = dg.AssetKey(["bi", "published_marts"])
+
 
 def _marts(*names: str) -> list[dg.AssetKey]:
-    return [dg.AssetKey(["marts", name]) for name in names]
+    """The marts a report reads, and the publish step: reports render only builds that passed
+    the publish gate, so they show the figures BI tools see (a failed gate keeps both)."""
+    return [dg.AssetKey(["marts", name]) for name in names] + [PUBLISHED]
 
 
 def _periods(context: dg.AssetExecutionContext, wh: Warehouse) -> list[Period]:
@@ -174,7 +178,7 @@ def meeting_reports(
         executive_dashboard,
         meeting_reports,
         dg.AssetKey(["submission_feedback"]),
-        dg.AssetKey(["bi", "published_marts"]),
+        PUBLISHED,
         dg.AssetKey(["run_summary"]),
     ],
 )

@@ -17,8 +17,13 @@ SUPERSET_VENV := .venv-superset
 SUPERSET_PG ?= postgresql://postgres@127.0.0.1:5432/bma_demo
 SUPERSET_BI_URL ?= postgresql://bma_bi_reader@127.0.0.1:5432/bma_demo
 
-.PHONY: setup demo test lint format dev clean dbt-manifest superset superset-stop superset-venv \
-	superset-lock superset-warehouse browser-deps
+.PHONY: setup demo test lint format dev clean dbt-manifest system-packages superset \
+	superset-stop superset-venv superset-lock superset-warehouse
+
+# Debian packages the reports need: chromium (browser tests) and a Thai font (PDF, screenshots).
+# Installed only when missing; `apt-get update` only when the install fails without it.
+SYSTEM_PACKAGES := chromium fonts-thai-tlwg
+APT_GET := DEBIAN_FRONTEND=noninteractive apt-get
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +42,16 @@ dbt_project/target/manifest.json: $(VENV)/.installed $(shell find dbt_project/mo
 	  $(BIN)/dagster-dbt project prepare-and-package --file bma_pipeline/defs/transform/project.py
 	touch $@
 
-setup: $(VENV)/.installed dbt_project/target/manifest.json
+system-packages:
+	@if command -v chromium >/dev/null && fc-list :lang=th family | grep -q .; then exit 0; fi; \
+	if [ "$$(id -u)" != 0 ] && ! command -v sudo >/dev/null; then \
+	  echo "warning: cannot install $(SYSTEM_PACKAGES) (not root, no sudo): browser tests will skip" >&2; \
+	  exit 0; fi; \
+	SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	$$SUDO $(APT_GET) install -y --no-install-recommends $(SYSTEM_PACKAGES) \
+	  || { $$SUDO $(APT_GET) update && $$SUDO $(APT_GET) install -y --no-install-recommends $(SYSTEM_PACKAGES); }
+
+setup: system-packages $(VENV)/.installed dbt_project/target/manifest.json
 
 lock:
 	$(UV) pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
@@ -47,6 +61,7 @@ demo: setup $(DATA)/dagster_home/dagster.yaml
 	DAGSTER_HOME=$(CURDIR)/$(DATA)/dagster_home $(BIN)/bma-pipeline run --landing $(DATA)/landing \
 	  --warehouse $(DATA)/warehouse.duckdb --reports $(DATA)/reports --as-of $(DEMO_AS_OF)
 	@echo "Dagster UI with this run: make dev  →  http://127.0.0.1:3000"
+	@echo "Reports index (dashboards, meeting packs): file://$(CURDIR)/$(DATA)/reports/index.html"
 
 # Superset's own venv (it pins SQLAlchemy 1.4 and pandas 2.1): exactly bi/superset/requirements.lock.
 $(SUPERSET_VENV)/.installed: bi/superset/requirements.lock | $(VENV)/.installed
@@ -58,11 +73,6 @@ superset-venv: $(SUPERSET_VENV)/.installed
 
 superset-lock:
 	$(UV) pip compile bi/superset/requirements.txt --python-version 3.11 -o bi/superset/requirements.lock
-
-# Headless Chromium for the dashboard test (Debian's package; needs root when missing).
-browser-deps:
-	@command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || \
-	  (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
 
 # The demo's landing folder loaded into PostgreSQL (published to `bi`, granted to bma_bi_reader).
 # Once; `make superset-warehouse` reloads (ingest is idempotent, dbt rebuilds).
@@ -86,9 +96,9 @@ superset: setup $(SUPERSET_VENV)/.installed $(DATA)/superset/warehouse.loaded
 superset-stop:
 	BMA_SUPERSET_HOME=$(CURDIR)/$(DATA)/superset bi/superset/superset.sh stop
 
-# CI runs the Superset tests too: its venv is part of the set-up (a uv cache makes it seconds),
-# and under CI=true Chromium is installed when missing; elsewhere the browser test skips.
-test: setup $(SUPERSET_VENV)/.installed $(if $(filter true,$(CI)),browser-deps)
+# The Superset tests run too: its venv is part of the test set-up (a uv cache makes it seconds);
+# chromium comes with `setup` (system-packages).
+test: setup $(SUPERSET_VENV)/.installed
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint:

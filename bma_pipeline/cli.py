@@ -96,12 +96,14 @@ def run_pipeline(
     quiet: bool = False,
     period: str | None = None,
     incremental: bool = False,
+    pdf_units: list[str] | None = None,
 ) -> dg.ExecuteInProcessResult:
     """Materialize every asset in-process against the given landing folder and warehouse.
 
     One run of `period_pipeline_job` for `period` (default: the period being reported
     at `as_of`): every new file is ingested whatever period it reports. dbt rebuilds
     every period (full refresh) unless `incremental`, when it rebuilds only `period`.
+    `pdf_units` limits the meeting packs printed to PDF to those H units (default: all).
     """
     from bma_pipeline.definitions import build_definitions
 
@@ -126,8 +128,11 @@ def run_pipeline(
                 {"console": {"config": {"log_level": "ERROR"}}} if quiet else {"progress": {}}
             ),
             "ops": {
-                name: {"config": {"full_refresh": not incremental}}
-                for name in ("bma_dbt_models", "bma_dbt_period_models")
+                **{
+                    name: {"config": {"full_refresh": not incremental}}
+                    for name in ("bma_dbt_models", "bma_dbt_period_models")
+                },
+                "meeting_reports": {"config": {"pdf_units": pdf_units or []}},
             },
         },
     )
@@ -189,6 +194,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if data_docs.exists():
         summary.reports.append(f"{data_docs}  (publish gate: Great Expectations results)")
     print(format_summary(summary))
+    index = reports / "index.html"
+    if index.is_file():
+        print(f"open the reports (dashboards, meeting packs): {index}")
     return 0
 
 

@@ -21,6 +21,7 @@ from bma_pipeline.defs.jobs import compliance_refresh_job, period_pipeline_job
 from bma_pipeline.defs.publish.assets import bi_published
 from bma_pipeline.defs.reference.assets import reference_tables
 from bma_pipeline.defs.reports.assets import run_summary
+from bma_pipeline.defs.reports.dashboards import executive_dashboard, meeting_reports, report_index
 from bma_pipeline.defs.reports.feedback import submission_feedback
 from bma_pipeline.defs.resources import PipelineSettings, WarehouseResource
 from bma_pipeline.defs.schedules import build_schedules
@@ -52,6 +53,9 @@ def build_definitions(
             run_summary,
             submission_feedback,
             bi_published,
+            executive_dashboard,
+            meeting_reports,
+            report_index,
         ],
         asset_checks=[ledger_conservation, quarantine_rate_per_unit],
         resources={

@@ -17,6 +17,22 @@ BE_OFFSET = 543
 PERIODS_PER_YEAR = 6
 DEFAULT_DEADLINE_DAYS = 10
 
+# Abbreviated Thai month names (ม.ค. … ธ.ค.), January first, as on BMA documents.
+THAI_MONTHS_SHORT = (
+    "ม.ค.",
+    "ก.พ.",
+    "มี.ค.",
+    "เม.ย.",
+    "พ.ค.",
+    "มิ.ย.",
+    "ก.ค.",
+    "ส.ค.",
+    "ก.ย.",
+    "ต.ค.",
+    "พ.ย.",
+    "ธ.ค.",
+)
+
 _PERIOD_KEY = re.compile(r"^\s*(\d{4})\s*-\s*[Pp]\s*([1-6])\s*$")
 
 

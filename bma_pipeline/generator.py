@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 
 import openpyxl
 
-from bma_pipeline.fiscal import DEFAULT_DEADLINE_DAYS, Period
+from bma_pipeline.fiscal import DEFAULT_DEADLINE_DAYS, THAI_MONTHS_SHORT, Period
 from bma_pipeline.reference.catalog import Catalog, load_catalog
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
@@ -64,20 +64,6 @@ STATUS_TH = {
     "completed": "แล้วเสร็จ",
     "delayed": "ล่าช้า",
 }
-THAI_MONTHS = [
-    "ม.ค.",
-    "ก.พ.",
-    "มี.ค.",
-    "เม.ย.",
-    "พ.ค.",
-    "มิ.ย.",
-    "ก.ค.",
-    "ส.ค.",
-    "ก.ย.",
-    "ต.ค.",
-    "พ.ย.",
-    "ธ.ค.",
-]
 _THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
 
 # Measure units (English) whose values carry one decimal.
@@ -510,8 +496,8 @@ def _format_date(day: date, style: str) -> str:
     if style in ("be_slash", "excel_be"):
         return f"{day.day:02d}/{day.month:02d}/{year_be}"
     if style == "thai_month":
-        return f"{day.day} {THAI_MONTHS[day.month - 1]} {year_be}"
-    return f"{day.day} {THAI_MONTHS[day.month - 1]} {year_be % 100:02d}"
+        return f"{day.day} {THAI_MONTHS_SHORT[day.month - 1]} {year_be}"
+    return f"{day.day} {THAI_MONTHS_SHORT[day.month - 1]} {year_be % 100:02d}"
 
 
 def _headers(profile: _Profile) -> list[str]:

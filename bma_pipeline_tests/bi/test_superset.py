@@ -40,7 +40,7 @@ def _chromium() -> str:
     for candidate in (os.getenv("BMA_CHROMIUM"), shutil.which("chromium"), "/usr/bin/chromium"):
         if candidate and Path(candidate).exists():
             return candidate
-    _missing("Chromium not found (make browser-deps installs Debian's chromium)")
+    _missing("Chromium not found (make setup installs Debian's chromium)")
     raise AssertionError("unreachable")
 
 

@@ -1,0 +1,190 @@
+"""Rendered reports as assets: the executive dashboard, the H units' meeting packs, the index.
+
+Thin wrappers over `bma_pipeline.reports`. The dashboard and the meeting packs are partitioned
+by period: a run renders its partition's period and re-renders the earlier periods of the same
+fiscal year (cheap, and the run's dbt build may have changed them: late files count), PDFs only
+for the partition's period. No `from __future__ import annotations` here: Dagster reads the
+annotations of the asset functions.
+"""
+
+from pathlib import Path
+
+import dagster as dg
+from pydantic import Field
+
+from bma_pipeline.defs.partitions import period_of, period_partitions
+from bma_pipeline.defs.resources import OWNER, WAREHOUSE_POOL, PipelineSettings, WarehouseResource
+from bma_pipeline.fiscal import Period
+from bma_pipeline.reports.common import periods_to_render
+from bma_pipeline.reports.dashboard import render_dashboard
+from bma_pipeline.reports.index import render_index
+from bma_pipeline.reports.meeting import default_pdf_workers, render_meeting_reports
+from bma_pipeline.warehouse import Warehouse
+
+PUBLISHED = dg.AssetKey(["bi", "published_marts"])
+
+
+def _marts(*names: str) -> list[dg.AssetKey]:
+    """The marts a report reads, and the publish step: reports render only builds that passed
+    the publish gate, so they show the figures BI tools see (a failed gate keeps both)."""
+    return [dg.AssetKey(["marts", name]) for name in names] + [PUBLISHED]
+
+
+def _periods(context: dg.AssetExecutionContext, wh: Warehouse) -> list[Period]:
+    """Periods 1 … the partition's period of its fiscal year; without a partition (a test
+    calling the function directly), every period up to the latest with data."""
+    period = period_of(context)
+    if period is None:
+        return periods_to_render(wh)
+    return [Period(period.fiscal_year, n) for n in range(1, period.period_no + 1)]
+
+
+def _as_of_label(settings: PipelineSettings) -> str:
+    return settings.as_of_time().isoformat(sep=" ", timespec="minutes")
+
+
+@dg.asset(
+    group_name="reports",
+    description="Executive dashboard per period (<reports>/<period>/executive_dashboard.html): "
+    "city and mission-group progress and trend, policies by status per dimension, key "
+    "projects, the 50 districts' submissions, the most lagging policies with their lead "
+    "units. One offline HTML file in Thai (plotly inlined).",
+    kinds={"html"},
+    owners=[OWNER],
+    partitions_def=period_partitions,
+    pool=WAREHOUSE_POOL,  # DuckDB: a reader cannot open the file while a writer holds it
+    deps=_marts(
+        "mart_group_progress",
+        "mart_policy_progress",
+        "mart_submission_compliance",
+        "dim_policy",
+        "dim_dimension",
+        "dim_group",
+        "dim_unit",
+        "dim_assignment",
+        "fct_kpi_progress",
+    ),
+)
+def executive_dashboard(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, settings: PipelineSettings
+) -> dg.MaterializeResult:
+    paths: list[Path] = []
+    with warehouse.connect(read_only=True) as wh:
+        periods = _periods(context, wh)
+        for period in periods:
+            paths.append(
+                render_dashboard(wh, period.key, settings.reports_path, _as_of_label(settings))
+            )
+    metadata: dict[str, dg.RawMetadataValue] = {
+        "n_dashboards": len(paths),
+        "periods": ", ".join(p.key for p in periods) or "none (no data yet)",
+    }
+    if paths:
+        metadata["path"] = dg.MetadataValue.path(str(paths[-1].resolve()))
+    for period, path in zip(periods, paths, strict=True):
+        metadata[f"path_{period.key}"] = dg.MetadataValue.path(str(path.resolve()))
+    return dg.MaterializeResult(metadata=metadata)
+
+
+class MeetingReportsConfig(dg.Config):
+    """Which meeting packs also get a PDF (WeasyPrint takes ~1–3 s a pack)."""
+
+    pdf: bool = Field(default=True, description="write PDFs at all")
+    pdf_units: list[str] = Field(
+        default_factory=list, description="H unit codes that get a PDF; empty = every H unit"
+    )
+    pdf_all_periods: bool = Field(
+        default=False,
+        description="PDFs for every re-rendered earlier period too, not only the run's period",
+    )
+    pdf_workers: int = Field(
+        default=0, description="processes rendering PDFs; 0 = one per CPU, at most 4"
+    )
+
+
+@dg.asset(
+    group_name="reports",
+    description="Agenda pack of each lead (H) unit's meeting with its supporting (R) units, per "
+    "period (<reports>/<period>/meetings/<unit>.html and .pdf): the unit's policies, each KPI "
+    "by assigned unit (actual and target to date, ratio, status), R units late or missing, "
+    "obstacles reported, items needing a decision.",
+    kinds={"html", "pdf"},
+    owners=[OWNER],
+    partitions_def=period_partitions,
+    pool=WAREHOUSE_POOL,
+    deps=_marts(
+        "fct_kpi_progress",
+        "mart_policy_progress",
+        "mart_submission_compliance",
+        "mart_obstacles",
+        "dim_assignment",
+        "dim_policy",
+        "dim_kpi",
+        "dim_unit",
+    ),
+)
+def meeting_reports(
+    context: dg.AssetExecutionContext,
+    config: MeetingReportsConfig,
+    warehouse: WarehouseResource,
+    settings: PipelineSettings,
+) -> dg.MaterializeResult:
+    metadata: dict[str, dg.RawMetadataValue] = {}
+    n_html = n_pdf = 0
+    pdf_seconds = 0.0
+    workers = config.pdf_workers or default_pdf_workers()
+    with warehouse.connect(read_only=True) as wh:
+        periods = _periods(context, wh)
+        for period in periods:
+            result = render_meeting_reports(
+                wh,
+                period.key,
+                settings.reports_path,
+                pdf=config.pdf and (config.pdf_all_periods or period == periods[-1]),
+                pdf_units=config.pdf_units or None,
+                workers=workers,
+                generated_at=_as_of_label(settings),
+            )
+            if result.pdf_unavailable:
+                context.log.warning(result.pdf_unavailable)
+                metadata["pdf_unavailable"] = result.pdf_unavailable
+            n_html += len(result.html)
+            n_pdf += len(result.pdf)
+            pdf_seconds += result.pdf_seconds
+            if result.html:
+                folder = result.html[0].parent.resolve()
+                metadata[f"folder_{period.key}"] = dg.MetadataValue.path(str(folder))
+    context.log.info(f"meeting packs: {n_html} HTML, {n_pdf} PDF ({pdf_seconds:.1f}s for PDFs)")
+    metadata.update(
+        {
+            "periods": ", ".join(p.key for p in periods) or "none (no data yet)",
+            "n_html": n_html,
+            "n_pdf": n_pdf,
+            "pdf_seconds": round(pdf_seconds, 1),
+            "pdf_workers": workers,
+        }
+    )
+    return dg.MaterializeResult(metadata=metadata)
+
+
+@dg.asset(
+    group_name="reports",
+    description="<reports>/index.html: links to every report of every period — dashboards, "
+    "meeting packs, feedback files, data docs and the run summary.",
+    kinds={"html"},
+    owners=[OWNER],
+    pool=WAREHOUSE_POOL,
+    deps=[
+        executive_dashboard,
+        meeting_reports,
+        dg.AssetKey(["submission_feedback"]),
+        PUBLISHED,
+        dg.AssetKey(["run_summary"]),
+    ],
+)
+def report_index(warehouse: WarehouseResource, settings: PipelineSettings) -> dg.MaterializeResult:
+    with warehouse.connect(read_only=True) as wh:
+        units = wh.query("select unit_code, name_th from marts.dim_unit")
+    names = dict(zip(units["unit_code"], units["name_th"].fillna(units["unit_code"]), strict=True))
+    path = render_index(settings.reports_path, names)
+    return dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(str(path.resolve()))})

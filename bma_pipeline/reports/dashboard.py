@@ -1,0 +1,282 @@
+"""The executive dashboard of one period: one self-contained HTML file in Thai, English below.
+
+City and mission-group progress, policies by status per dimension, key projects apart, the 50
+districts' submissions, the most lagging policies with their lead units, the trend over the
+fiscal year, and every policy's status. Figures come from the marts only (the same figures as
+`bi/sql/*.sql` over the `bi` views); charts are plotly with its JavaScript inlined once, so the
+file opens offline. What does not belong here: the meeting packs (`meeting.py`) and any Dagster
+code (`bma_pipeline/defs/reports/dashboards.py`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from bma_pipeline.fiscal import Period
+from bma_pipeline.reports.common import (
+    DISTRICT_STATUS,
+    FONT_STACK,
+    PROGRESS_STATUS,
+    fmt_pct,
+    period_label_en,
+    period_label_th,
+    render_template,
+    short_unit_name,
+    write_text,
+)
+from bma_pipeline.warehouse import Warehouse
+
+DASHBOARD_FILE = "executive_dashboard.html"
+N_LAGGING = 15  # policies listed as most lagging
+
+
+@dataclass
+class DashboardData:
+    period: Period
+    groups: pd.DataFrame  # mart_group_progress of the period, CITY last
+    trend: pd.DataFrame  # mart_group_progress of the year up to the period
+    policies: pd.DataFrame  # mart_policy_progress × dim_policy × dim_dimension, with H units
+    by_dimension: pd.DataFrame  # dimension × status → policies
+    districts: pd.DataFrame  # mart_submission_compliance of the 50 districts
+    compliance_counts: dict[str, int]  # district status → count
+
+    @property
+    def key_projects(self) -> pd.DataFrame:
+        return self.policies[self.policies["is_key_project"]]
+
+    @property
+    def lagging(self) -> pd.DataFrame:
+        """Off-track and at-risk policies, lowest progress first."""
+        late = self.policies[self.policies["status"].isin(["off_track", "at_risk"])]
+        return late.sort_values(["progress_pct", "policy_code"]).head(N_LAGGING)
+
+
+def collect_dashboard(wh: Warehouse, period: Period) -> DashboardData:
+    year, number = period.fiscal_year, period.period_no
+    trend = wh.query(
+        """
+        select g.group_code, g.is_city, g.period_no, g.period_key, g.n_policies,
+               g.n_policies_with_data, g.progress_pct, g.status, g.n_on_track, g.n_at_risk,
+               g.n_off_track, g.n_no_data, d.name_th, d.name_en
+        from marts.mart_group_progress g
+        left join marts.dim_group d on d.group_code = g.group_code
+        where g.fiscal_year = ? and g.period_no <= ?
+        order by g.is_city, g.group_code, g.period_no
+        """,
+        [year, number],
+    )
+    city = trend["is_city"].astype(bool)
+    trend.loc[city, "name_th"] = "ภาพรวมกรุงเทพมหานคร"
+    trend.loc[city, "name_en"] = "Whole city"
+    groups = trend[trend["period_no"] == number].reset_index(drop=True)
+
+    policies = wh.query(
+        """
+        select m.policy_code, p.title_th, p.title_en, m.dimension_code,
+               d.name_th as dimension_th, d.name_en as dimension_en, m.group_code,
+               m.is_key_project, m.n_pairs, m.n_pairs_with_data, m.progress_pct,
+               m.h_progress_pct, m.r_progress_pct, m.status
+        from marts.mart_policy_progress m
+        join marts.dim_policy p on p.policy_code = m.policy_code
+        left join marts.dim_dimension d on d.dimension_code = m.dimension_code
+        where m.fiscal_year = ? and m.period_no = ?
+        order by m.policy_code
+        """,
+        [year, number],
+    )
+    policies["is_key_project"] = policies["is_key_project"].astype(bool)
+    lead_units = wh.query(
+        """
+        select a.policy_code, a.unit_code, u.name_th, u.abbrev_th
+        from marts.dim_assignment a
+        join marts.dim_unit u on u.unit_code = a.unit_code
+        where a.role = 'H'
+        order by a.policy_code, a.unit_code
+        """
+    )
+    lead_units["label"] = lead_units["name_th"].fillna(lead_units["unit_code"])
+    leads = lead_units.groupby("policy_code")["label"].agg(", ".join)
+    policies["lead_units"] = policies["policy_code"].map(leads).fillna("–")
+
+    dimensions = wh.query(
+        "select dimension_code, name_th, name_en from marts.dim_dimension order by dimension_code"
+    )
+    counts = (
+        policies.groupby(["dimension_code", "status"]).size().unstack(fill_value=0)
+        if not policies.empty
+        else pd.DataFrame()
+    )
+    by_dimension = dimensions.set_index("dimension_code")
+    for status in PROGRESS_STATUS:
+        column = counts[status] if status in counts else pd.Series(dtype=int)
+        by_dimension[status] = column.reindex(by_dimension.index).fillna(0).astype(int)
+    by_dimension["total"] = by_dimension[list(PROGRESS_STATUS)].sum(axis=1)
+    by_dimension = by_dimension.reset_index()
+
+    # Every district office, also one without targets this year (no row in the mart).
+    districts = wh.query(
+        """
+        select u.unit_code, u.name_th, u.name_en, c.due_date, c.first_received_at,
+               coalesce(c.compliance_status, 'no_target') as compliance_status, c.days_late
+        from marts.dim_unit u
+        left join marts.mart_submission_compliance c
+          on c.unit_code = u.unit_code and c.fiscal_year = ? and c.period_no = ?
+        where u.unit_type = 'district'
+        order by u.unit_code
+        """,
+        [year, number],
+    )
+    districts["short_name"] = [
+        short_unit_name(n, c)
+        for n, c in zip(districts["name_th"], districts["unit_code"], strict=True)
+    ]
+    compliance_counts = {
+        s: int((districts["compliance_status"] == s).sum()) for s in DISTRICT_STATUS
+    }
+    return DashboardData(
+        period, groups, trend, policies, by_dimension, districts, compliance_counts
+    )
+
+
+# -- charts ---------------------------------------------------------------------------------
+
+
+def _layout(fig: go.Figure, height: int) -> go.Figure:
+    fig.update_layout(
+        height=height,
+        margin={"l": 10, "r": 20, "t": 10, "b": 10},
+        font={"family": FONT_STACK, "size": 14},
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
+    )
+    return fig
+
+
+def group_progress_chart(data: DashboardData) -> go.Figure:
+    rows = data.groups.iloc[::-1]  # plotly draws bottom-up: city at the bottom
+    labels = [f"{r.name_th} ({r.group_code})" for r in rows.itertuples()]
+    fig = go.Figure(
+        go.Bar(
+            x=rows["progress_pct"].fillna(0),
+            y=labels,
+            orientation="h",
+            marker_color=[PROGRESS_STATUS[s].colour for s in rows["status"]],
+            text=[fmt_pct(v) for v in rows["progress_pct"]],
+            textposition="outside",
+            hovertemplate="%{y}: %{x:.1f} %<extra></extra>",
+        )
+    )
+    fig.add_vline(x=100, line_dash="dot", line_color="#444")
+    fig.update_xaxes(title="ร้อยละของเป้าหมายถึงงวดนี้ · % of target to date", range=[0, 130])
+    fig.update_yaxes(automargin=True)
+    return _layout(fig, 300)
+
+
+def trend_chart(data: DashboardData) -> go.Figure:
+    fig = go.Figure()
+    for code, rows in data.trend.groupby("group_code", sort=False):
+        city = bool(rows["is_city"].iloc[0])
+        fig.add_trace(
+            go.Scatter(
+                x=rows["period_key"],
+                y=rows["progress_pct"],
+                mode="lines+markers",
+                name=f"{rows['name_th'].iloc[0]} ({code})",
+                line={"width": 4 if city else 2, "dash": "solid" if city else "dot"},
+                hovertemplate="%{x}: %{y:.1f} %<extra></extra>",
+            )
+        )
+    fig.add_hline(y=100, line_dash="dot", line_color="#444")
+    values = data.trend["progress_pct"].dropna()
+    low = max(0.0, float(values.min()) - 15) if not values.empty else 0.0
+    high = max(110.0, float(values.max()) + 5) if not values.empty else 110.0
+    fig.update_yaxes(title="ร้อยละ · %", range=[low, high])
+    fig.update_xaxes(type="category")
+    return _layout(fig, 360)
+
+
+def status_by_dimension_chart(data: DashboardData) -> go.Figure:
+    rows = data.by_dimension.iloc[::-1]
+    labels = [f"{r.name_th} · {r.name_en}" for r in rows.itertuples()]
+    fig = go.Figure()
+    for status, label in PROGRESS_STATUS.items():
+        fig.add_trace(
+            go.Bar(
+                x=rows[status],
+                y=labels,
+                orientation="h",
+                name=f"{label.th} ({label.en})",
+                marker_color=label.colour,
+                hovertemplate="%{y}: %{x} นโยบาย<extra>" + label.th + "</extra>",
+            )
+        )
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(title="จำนวนนโยบาย · policies")
+    fig.update_yaxes(automargin=True)
+    return _layout(fig, 420)
+
+
+def chart_html(figures: dict[str, go.Figure]) -> dict[str, str]:
+    """Each figure as a <div>; plotly's JavaScript inlined with the first one only."""
+    config = {"displayModeBar": False, "displaylogo": False, "responsive": True}
+    out: dict[str, str] = {}
+    for i, (name, fig) in enumerate(figures.items()):
+        out[name] = fig.to_html(
+            full_html=False,
+            include_plotlyjs=(i == 0),
+            config=config,
+            div_id=f"chart-{name}",
+        )
+    return out
+
+
+# -- rendering ------------------------------------------------------------------------------
+
+
+def _status_counts(policies: pd.DataFrame) -> dict[str, int]:
+    return {s: int((policies["status"] == s).sum()) for s in PROGRESS_STATUS}
+
+
+def render_dashboard_html(data: DashboardData, generated_at: str | None = None) -> str:
+    charts = chart_html(
+        {
+            "groups": group_progress_chart(data),
+            "trend": trend_chart(data),
+            "dimensions": status_by_dimension_chart(data),
+        }
+    )
+    city = data.groups[data.groups["is_city"].astype(bool)]
+    context: dict[str, Any] = {
+        "period": data.period,
+        "period_th": period_label_th(data.period),
+        "period_en": period_label_en(data.period),
+        "generated_at": generated_at,
+        "city": city.iloc[0] if not city.empty else None,
+        "groups": data.groups[~data.groups["is_city"].astype(bool)].itertuples(),
+        "charts": charts,
+        "by_dimension": list(data.by_dimension.itertuples()),
+        "key_projects": list(data.key_projects.itertuples()),
+        "lagging": list(data.lagging.itertuples()),
+        "policies": list(data.policies.itertuples()),
+        "districts": list(data.districts.itertuples()),
+        "compliance_counts": data.compliance_counts,
+        "policy_counts": _status_counts(data.policies),
+        "key_counts": _status_counts(data.key_projects),
+    }
+    return render_template("dashboard.html.j2", **context)
+
+
+def render_dashboard(
+    wh: Warehouse, period_key: str, reports_dir: Path, generated_at: str | None = None
+) -> Path:
+    """Write `<reports>/<period_key>/executive_dashboard.html` and return its path."""
+    period = Period.from_key(period_key)
+    data = collect_dashboard(wh, period)
+    html = render_dashboard_html(data, generated_at)
+    return write_text(Path(reports_dir) / period.key / DASHBOARD_FILE, html)

@@ -8,7 +8,6 @@ the tests skip with the reason, under CI=true they fail (CI installs all three).
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -22,6 +21,8 @@ import pytest
 from bma_pipeline.bi import superset_bundle as sb
 from bma_pipeline.bi.superset_provision import SupersetClient, provision
 
+from ..browser import Chromium, require_chromium
+
 pytestmark = [pytest.mark.superset, pytest.mark.postgres, pytest.mark.slow]
 
 REPO = Path(__file__).resolve().parents[2]
@@ -34,14 +35,6 @@ def _missing(problem: str) -> None:
     if os.getenv("CI", "").lower() == "true":
         pytest.fail(f"{problem}; CI installs it (make test), so this is an error")
     pytest.skip(problem)
-
-
-def _chromium() -> str:
-    for candidate in (os.getenv("BMA_CHROMIUM"), shutil.which("chromium"), "/usr/bin/chromium"):
-        if candidate and Path(candidate).exists():
-            return candidate
-    _missing("Chromium not found (make setup installs Debian's chromium)")
-    raise AssertionError("unreachable")
 
 
 def _free_port() -> int:
@@ -285,30 +278,23 @@ LOGIN = """
 
 
 def test_dashboard_draws_every_chart_in_chromium(superset):
-    from .cdp import Browser
+    def finished(state: dict) -> bool:
+        return bool(state["errors"]) or (
+            state["holders"] == len(sb.CHARTS)
+            and state["drawn"] == len(sb.CHARTS)
+            and state["loading"] == 0
+        )
 
-    chromium = _chromium()
-    browser = Browser(chromium, superset.home / "chromium-profile")
-    try:
-        browser.navigate(f"{superset.base_url}/login/")
-        assert browser.evaluate(LOGIN % ("admin", "admin")) == 200
-        browser.navigate(f"{superset.base_url}/superset/dashboard/{sb.DASHBOARD_SLUG}/")
-        deadline = time.monotonic() + 120
-        state: dict = {}
-        while time.monotonic() < deadline:
-            state = browser.evaluate(PROBE)
-            if state["errors"] or (
-                state["holders"] == len(sb.CHARTS)
-                and state["drawn"] == len(sb.CHARTS)
-                and state["loading"] == 0
-            ):
-                break
-            time.sleep(1.0)
+    # The window is tall enough for the whole dashboard: the screenshot takes it as it is.
+    profile = superset.home / "chromium-profile"
+    with Chromium(require_chromium(), window=(1600, 2600), profile=profile) as browser:
+        page = browser.open(f"{superset.base_url}/login/")
+        assert page.evaluate(LOGIN % ("admin", "admin")) == 200
+        page.navigate(f"{superset.base_url}/superset/dashboard/{sb.DASHBOARD_SLUG}/")
+        page.wait_until(PROBE, finished, timeout=120)
         time.sleep(2.0)  # animations settle before the picture
-        browser.screenshot(SCREENSHOT)
-        state = browser.evaluate(PROBE)
-    finally:
-        browser.close()
+        page.screenshot(SCREENSHOT, width=None)
+        state = page.evaluate(PROBE)
     assert state["errors"] == [], state
     assert state["holders"] == len(sb.CHARTS), state
     assert state["drawn"] == len(sb.CHARTS), state

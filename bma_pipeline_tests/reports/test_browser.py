@@ -8,14 +8,13 @@ test-output/browser/.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 
 import pytest
 
+from ..browser import Chromium, Page, require_chromium
 from . import expected
-from .browser import Chromium, Page, chromium_executable
 from .conftest import PERIOD_KEY, ReportRun
 
 pytestmark = pytest.mark.browser
@@ -25,13 +24,7 @@ ALLOWED_SCHEMES = ("file:", "data:")
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Chromium]:
-    executable = chromium_executable()
-    if executable is None:
-        reason = "chromium is not installed (make setup installs it: apt-get install chromium)"
-        if os.getenv("CI", "").lower() == "true":
-            pytest.fail(f"{reason}; CI installs it, so this is an error")
-        pytest.skip(reason)
-    with Chromium(executable) as chromium:
+    with Chromium(require_chromium()) as chromium:
         yield chromium
 
 

@@ -13,7 +13,7 @@ SEED ?= 7
 DEMO_AS_OF ?= 2023-04-20T09:00:00
 PYTEST_ARGS ?=
 
-.PHONY: setup demo test lint format dev clean dbt-manifest
+.PHONY: setup demo test lint format dev clean dbt-manifest bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,13 +47,19 @@ demo: setup
 test: setup
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# Benchmarks against a plain-DuckDB baseline (never part of `make test`); results in
+# benchmarks/results/. BENCH_SCALES: any of bangkok bangkok10 nationwide (default all three).
+BENCH_SCALES ?= bangkok bangkok10 nationwide
+bench: setup
+	BENCH_SCALES="$(BENCH_SCALES)" $(BIN)/python -m benchmarks.run --work $(DATA)/bench
+
 lint:
-	$(BIN)/ruff check bma_pipeline bma_pipeline_tests
-	$(BIN)/ruff format --check bma_pipeline bma_pipeline_tests
+	$(BIN)/ruff check bma_pipeline bma_pipeline_tests benchmarks
+	$(BIN)/ruff format --check bma_pipeline bma_pipeline_tests benchmarks
 
 format:
-	$(BIN)/ruff format bma_pipeline bma_pipeline_tests
-	$(BIN)/ruff check --fix bma_pipeline bma_pipeline_tests
+	$(BIN)/ruff format bma_pipeline bma_pipeline_tests benchmarks
+	$(BIN)/ruff check --fix bma_pipeline bma_pipeline_tests benchmarks
 
 dev: setup
 	BMA_WAREHOUSE=$(CURDIR)/$(DATA)/warehouse.duckdb BMA_LANDING_DIR=$(CURDIR)/$(DATA)/landing \

@@ -18,7 +18,7 @@ SUPERSET_PG ?= postgresql://postgres@127.0.0.1:5432/bma_demo
 SUPERSET_BI_URL ?= postgresql://bma_bi_reader@127.0.0.1:5432/bma_demo
 
 .PHONY: setup demo test lint format dev clean dbt-manifest system-packages superset \
-	superset-stop superset-venv superset-lock superset-warehouse
+	superset-stop superset-venv superset-lock superset-warehouse bench
 
 # Debian packages the reports need: chromium (browser tests) and a Thai font (PDF, screenshots).
 # Installed only when missing; `apt-get update` only when the install fails without it.
@@ -101,13 +101,19 @@ superset-stop:
 test: setup $(SUPERSET_VENV)/.installed
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# Benchmarks against a plain-DuckDB baseline (never part of `make test`); results in
+# benchmarks/results/. BENCH_SCALES: any of bangkok bangkok10 nationwide (default all three).
+BENCH_SCALES ?= bangkok bangkok10 nationwide
+bench: setup
+	BENCH_SCALES="$(BENCH_SCALES)" $(BIN)/python -m benchmarks.run --work $(DATA)/bench
+
 lint:
-	$(BIN)/ruff check bma_pipeline bma_pipeline_tests
-	$(BIN)/ruff format --check bma_pipeline bma_pipeline_tests
+	$(BIN)/ruff check bma_pipeline bma_pipeline_tests benchmarks
+	$(BIN)/ruff format --check bma_pipeline bma_pipeline_tests benchmarks
 
 format:
-	$(BIN)/ruff format bma_pipeline bma_pipeline_tests
-	$(BIN)/ruff check --fix bma_pipeline bma_pipeline_tests
+	$(BIN)/ruff format bma_pipeline bma_pipeline_tests benchmarks
+	$(BIN)/ruff check --fix bma_pipeline bma_pipeline_tests benchmarks
 
 # Local Dagster instance of the demo and `make dev`: default storage, no usage statistics sent.
 $(DATA)/dagster_home/dagster.yaml:

@@ -8,12 +8,9 @@ BMA_AS_OF (Bangkok wall time, ISO; default: now), BMA_DEADLINE_DAYS.
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Mapping
-from pathlib import Path
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
 from bma_pipeline.defs.intake.assets import submission_intake
 from bma_pipeline.defs.intake.sensors import landing_sensor
@@ -27,6 +24,7 @@ from bma_pipeline.defs.resources import PipelineSettings, WarehouseResource
 from bma_pipeline.defs.schedules import build_schedules
 from bma_pipeline.defs.transform.assets import bma_dbt_models, bma_dbt_period_models
 from bma_pipeline.defs.transform.project import dbt_project
+from bma_pipeline.defs.transform.resource import VENV_DBT_EXECUTABLE, BmaDbtCliResource
 from bma_pipeline.defs.validation.assets import quarantined_rows
 from bma_pipeline.defs.validation.checks import ledger_conservation, quarantine_rate_per_unit
 
@@ -66,11 +64,10 @@ def build_definitions(
                 as_of=as_of,
                 deadline_days=deadline_days,
             ),
-            "dbt": DbtCliResource(
+            "dbt": BmaDbtCliResource(
                 project_dir=dbt_project,
                 profiles_dir=dbt_project.profiles_dir,
-                # The dbt installed beside this interpreter, whether or not the venv is active.
-                dbt_executable=str(Path(sys.executable).parent / "dbt"),
+                dbt_executable=VENV_DBT_EXECUTABLE,
             ),
         },
     )

@@ -8,6 +8,7 @@ is judged whole or not at all. What does not: the rules themselves (`schemas.py`
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -55,16 +56,55 @@ def _typed_rows(rows: pd.DataFrame) -> pd.DataFrame:
     return rows
 
 
-def validate_pending_files(wh: Warehouse, catalog: Catalog) -> ValidationReport:
-    """Judge every row of every ingested file that has not been validated yet."""
+# Rows judged per batch: bounds memory (a nationwide year is ~2.4 M rows) and makes each
+# batch one transaction. Range ≥ 1 file; larger batches amortise Pandera's per-call cost
+# (measured at 2.4 M rows: 100,000 → peak RSS 1.3 GB, 250,000 → 1.85 GB, same time).
+BATCH_ROWS = 100_000
+
+
+def _batches(pending: pd.DataFrame, max_rows: int) -> list[list[int]]:
+    """Consecutive file ids whose rows add up to at most `max_rows` (a file is never split)."""
+    batches: list[list[int]] = [[]]
+    size = 0
+    for file_id, n_rows in zip(pending["file_id"], pending["n_rows"], strict=True):
+        if batches[-1] and size + int(n_rows) > max_rows:
+            batches.append([])
+            size = 0
+        batches[-1].append(int(file_id))
+        size += int(n_rows)
+    return batches if batches[0] else []
+
+
+def validate_pending_files(
+    wh: Warehouse, catalog: Catalog, batch_rows: int = BATCH_ROWS
+) -> ValidationReport:
+    """Judge every row of every ingested file that has not been validated yet.
+
+    Files are judged in batches of about `batch_rows` rows; each batch's verdicts commit
+    together, so a file is judged whole or not at all.
+    """
     ensure_quarantine_table(wh)
     pending = wh.query(
-        "select file_id from raw.submission_files "
+        "select file_id, coalesce(n_rows, 0) as n_rows from raw.submission_files "
         "where outcome = 'ingested' and validated_at is null order by file_id"
-    )["file_id"].tolist()
-    if not pending:
-        return ValidationReport(0, 0, 0, 0, {})
-    first, last = int(min(pending)), int(max(pending))
+    )
+    report = ValidationReport(0, 0, 0, 0, {})
+    reasons: Counter[str] = Counter()
+    for batch in _batches(pending, batch_rows):
+        n_rows, n_quarantined = _validate_batch(wh, catalog, batch, reasons)
+        report.files_validated += len(batch)
+        report.rows_validated += n_rows
+        report.rows_quarantined += n_quarantined
+    report.rows_accepted = report.rows_validated - report.rows_quarantined
+    report.reason_counts = dict(reasons)
+    return report
+
+
+def _validate_batch(
+    wh: Warehouse, catalog: Catalog, batch: list[int], reasons: Counter[str]
+) -> tuple[int, int]:
+    """Judge one batch of files and record its verdicts; (rows judged, rows quarantined)."""
+    first, last = batch[0], batch[-1]
     rows = wh.query(
         "select r.* from raw.submission_rows r join raw.submission_files f using (file_id) "
         "where f.outcome = 'ingested' and f.validated_at is null "
@@ -75,20 +115,14 @@ def validate_pending_files(wh: Warehouse, catalog: Catalog) -> ValidationReport:
     quarantine = validate_submission_rows(rows, catalog)
     now = datetime.now(ZoneInfo("Asia/Bangkok")).replace(tzinfo=None, microsecond=0)
     quarantine = quarantine.assign(quarantined_at=pd.Timestamp(now))[list(QUARANTINED_ROWS_COLUMNS)]
-    placeholders = ", ".join("?" for _ in pending)
+    placeholders = ", ".join("?" for _ in batch)
     with wh.transaction():
         # Re-running after a crash: clear verdicts of these files first (idempotent).
-        wh.execute(f"delete from raw.quarantined_rows where file_id in ({placeholders})", pending)
+        wh.execute(f"delete from raw.quarantined_rows where file_id in ({placeholders})", batch)
         wh.append(RAW_SCHEMA, "quarantined_rows", quarantine)
         wh.execute(
             f"update raw.submission_files set validated_at = ? where file_id in ({placeholders})",
-            [now, *pending],
+            [now, *batch],
         )
-    codes = quarantine["reason_codes"].str.split(",").explode()
-    return ValidationReport(
-        files_validated=len(pending),
-        rows_validated=len(rows),
-        rows_accepted=len(rows) - len(quarantine),
-        rows_quarantined=len(quarantine),
-        reason_counts={str(k): int(v) for k, v in codes.value_counts().items()},
-    )
+    reasons.update(quarantine["reason_codes"].str.split(",").explode().dropna())
+    return len(rows), len(quarantine)

@@ -3,10 +3,26 @@
   Every model reads a setting through these macros, never through var() directly.
 -#}
 
+{% macro run_var(name, default=none) -%}
+    {#- A setting of this run. The Dagster assets pass the per-run settings (as_of, deadline_days,
+        period_key) as JSON in the environment variable BMA_DBT_RUN_VARS instead of --vars: dbt
+        re-parses the whole project whenever --vars differ from the last parse (every run has a
+        new as_of), while an environment variable read only when executing leaves the prepared
+        manifest valid. Keys it lacks, and every run without it (dbt by hand, the golden tests),
+        come from var(), so `--vars` works as documented. -#}
+    {%- if execute -%}
+        {%- set run_vars = fromjson(env_var('BMA_DBT_RUN_VARS', '{}')) -%}
+        {%- if name in run_vars -%}
+            {{- return(run_vars[name]) -}}
+        {%- endif -%}
+    {%- endif -%}
+    {{- return(var(name, default)) -}}
+{%- endmacro %}
+
 {% macro as_of_wall_time() -%}
     {#- The run's "now" as Asia/Bangkok wall time text 'YYYY-MM-DD HH:MM:SS'. -#}
     {%- set bangkok = modules.pytz.timezone('Asia/Bangkok') -%}
-    {%- set raw = var('as_of', none) -%}
+    {%- set raw = run_var('as_of') -%}
     {%- if raw is none or (raw | string | trim) in ('', 'None', 'null') -%}
         {#- the run's start (UTC) in Bangkok wall time, the same for every model of the run -#}
         {{- return(run_started_at.astimezone(bangkok).strftime('%Y-%m-%d %H:%M:%S')) -}}
@@ -37,7 +53,7 @@
 {% macro setting(name) -%}
     {#- A numeric setting, checked against its valid range (see dbt_project.yml). -#}
     {%- set values = {
-        'deadline_days': var('deadline_days', 10),
+        'deadline_days': run_var('deadline_days', 10),
         'on_track_threshold': var('on_track_threshold', 1.0),
         'at_risk_threshold': var('at_risk_threshold', 0.8),
         'ratio_cap': var('ratio_cap', 1.2),
@@ -90,7 +106,7 @@
 
 {% macro run_period() -%}
     {#- The run's period from var period_key ('2566-P2') as {'fiscal_year': 2566, 'period_no': 2}, or none (every period). -#}
-    {%- set raw = var('period_key', none) -%}
+    {%- set raw = run_var('period_key') -%}
     {%- if raw is none or (raw | string | trim) in ('', 'None', 'null') -%}
         {{- return(none) -}}
     {%- endif -%}

@@ -97,13 +97,15 @@ def run_pipeline(
     period: str | None = None,
     incremental: bool = False,
     pdf_units: list[str] | None = None,
+    pdf: bool = True,
 ) -> dg.ExecuteInProcessResult:
     """Materialize every asset in-process against the given landing folder and warehouse.
 
     One run of `period_pipeline_job` for `period` (default: the period being reported
     at `as_of`): every new file is ingested whatever period it reports. dbt rebuilds
     every period (full refresh) unless `incremental`, when it rebuilds only `period`.
-    `pdf_units` limits the meeting packs printed to PDF to those H units (default: all).
+    `pdf_units` limits the meeting packs printed to PDF to those H units (default: all);
+    `pdf=False` prints none (the HTML packs are still written).
     """
     from bma_pipeline.definitions import build_definitions
 
@@ -132,7 +134,7 @@ def run_pipeline(
                     name: {"config": {"full_refresh": not incremental}}
                     for name in ("bma_dbt_models", "bma_dbt_period_models")
                 },
-                "meeting_reports": {"config": {"pdf_units": pdf_units or []}},
+                "meeting_reports": {"config": {"pdf": pdf, "pdf_units": pdf_units or []}},
             },
         },
     )
@@ -174,6 +176,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             args.deadline_days,
             period=args.period,
             incremental=args.incremental,
+            pdf=args.pdf,
         )
     print(f"run log (dbt output): {log_path}")
     if not result.success:
@@ -260,6 +263,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--incremental",
         action="store_true",
         help="rebuild only --period in dbt instead of every period",
+    )
+    run.add_argument(
+        "--no-pdf",
+        dest="pdf",
+        action="store_false",
+        help="meeting packs as HTML only (a PDF takes 1–3 s per H unit)",
     )
     run.set_defaults(func=_cmd_run)
 

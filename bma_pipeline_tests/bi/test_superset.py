@@ -60,7 +60,12 @@ def warehouse(pg_server_url, tmp_path_factory):
         generate_submissions(work / "landing", 2566, [1, 2], seed=11)
         # after period 2's deadline (10 Feb 2023): P2 is the current period
         result = run_pipeline(
-            work / "landing", url, work / "reports", as_of="2023-02-20T09:00:00", quiet=True
+            work / "landing",
+            url,
+            work / "reports",
+            as_of="2023-02-20T09:00:00",
+            quiet=True,
+            pdf=False,
         )
         assert result.success
         yield url

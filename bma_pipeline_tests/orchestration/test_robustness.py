@@ -67,6 +67,7 @@ def _run_cli(landing: Path, warehouse: str, reports: Path) -> subprocess.Popen:
             str(reports),
             "--as-of",
             "2023-01-20T09:00:00",
+            "--no-pdf",
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -92,6 +93,9 @@ def test_two_runs_launched_together_both_succeed(tmp_path):
         )
     assert files == distinct == len(list(landing.glob("*/*")))
     assert rows > 0 and quarantine_twice == 0
+    # --no-pdf: the meeting packs are written as HTML only.
+    assert list((tmp_path / "reports1").glob("*/meetings/*.html"))
+    assert not list((tmp_path / "reports1").rglob("*.pdf"))
 
 
 _INGEST_SCRIPT = """

@@ -248,7 +248,8 @@ def duckdb_memory_limit() -> str:
     DuckDB's default is 80% of RAM: at nationwide scale (2.4 M ledger rows) the pool kept
     ~500 MB of table blocks resident beside the pipeline's frames, and the run's peak RSS
     went past 2 GB. Loads and batch reads here need little; larger work spills to disk.
-    dbt's own connection (a separate process) keeps DuckDB's default.
+    dbt's own connection (a separate process) has its own cap, BMA_DBT_DUCKDB_MEMORY_LIMIT
+    (default 1GB, in dbt_project/profiles.yml).
     """
     return os.getenv("BMA_DUCKDB_MEMORY_LIMIT", "512MB")
 

@@ -59,7 +59,7 @@ lock:
 demo: setup $(DATA)/dagster_home/dagster.yaml
 	$(BIN)/bma-pipeline generate --fiscal-year $(FISCAL_YEAR) --periods $(PERIODS) --seed $(SEED) --out $(DATA)/landing
 	DAGSTER_HOME=$(CURDIR)/$(DATA)/dagster_home $(BIN)/bma-pipeline run --landing $(DATA)/landing \
-	  --warehouse $(DATA)/warehouse.duckdb --reports $(DATA)/reports --as-of $(DEMO_AS_OF)
+	  --warehouse $(DATA)/warehouse.duckdb --reports $(DATA)/reports --as-of $(DEMO_AS_OF) --pdf
 	@echo "Dagster UI with this run: make dev  →  http://127.0.0.1:3000"
 	@echo "Reports index (dashboards, meeting packs): file://$(CURDIR)/$(DATA)/reports/index.html"
 

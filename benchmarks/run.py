@@ -55,8 +55,6 @@ class Scale:
     name: str
     fiscal_years: tuple[int, ...]
     csv_only: bool
-    # Meeting packs printed to PDF: 1–3 s per H unit, so not for thousands of them.
-    pdfs: bool = True
 
     @property
     def last_period(self) -> str:
@@ -80,7 +78,7 @@ def scale_of(name: str) -> Scale:
         last = min(2575, LAST_FISCAL_YEAR)
         return Scale(name, tuple(range(last - 9, last + 1)), csv_only=False)
     if name == "nationwide":
-        return Scale(name, (2566,), csv_only=True, pdfs=False)
+        return Scale(name, (2566,), csv_only=True)
     raise SystemExit(f"unknown scale {name!r}; choose from {', '.join(SCALES)}")
 
 
@@ -253,7 +251,6 @@ def run_measured(
             quiet=True,
             period=period or scale.last_period,
             incremental=incremental,
-            pdf=scale.pdfs,
         )
     elapsed, ended_wall = time.perf_counter() - started, time.time()
     if not result.success:

@@ -97,15 +97,15 @@ def run_pipeline(
     period: str | None = None,
     incremental: bool = False,
     pdf_units: list[str] | None = None,
-    pdf: bool = True,
+    pdf: bool = False,
 ) -> dg.ExecuteInProcessResult:
     """Materialize every asset in-process against the given landing folder and warehouse.
 
     One run of `period_pipeline_job` for `period` (default: the period being reported
     at `as_of`): every new file is ingested whatever period it reports. dbt rebuilds
     every period (full refresh) unless `incremental`, when it rebuilds only `period`.
-    `pdf_units` limits the meeting packs printed to PDF to those H units (default: all);
-    `pdf=False` prints none (the HTML packs are still written).
+    With `pdf`, the meeting packs are printed to PDF too, for every H unit or only
+    `pdf_units`; the HTML packs are always written.
     """
     from bma_pipeline.definitions import build_definitions
 
@@ -265,10 +265,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="rebuild only --period in dbt instead of every period",
     )
     run.add_argument(
-        "--no-pdf",
-        dest="pdf",
-        action="store_false",
-        help="meeting packs as HTML only (a PDF takes 1–3 s per H unit)",
+        "--pdf",
+        action="store_true",
+        help="print the meeting packs to PDF too (1–3 s per H unit; the rollup schedule does)",
     )
     run.set_defaults(func=_cmd_run)
 

@@ -182,7 +182,7 @@ def pipeline_run(tmp_path_factory):
     root = tmp_path_factory.mktemp("e2e")
     landing, warehouse = root / "landing", str(root / "warehouse.duckdb")
     report = generate_submissions(landing, FISCAL_YEAR, PERIODS, seed=7)
-    result = run_pipeline(landing, warehouse, root / "reports", as_of=AS_OF, quiet=True, pdf=False)
+    result = run_pipeline(landing, warehouse, root / "reports", as_of=AS_OF, quiet=True)
     assert result.success
     return landing, warehouse, root, report
 
@@ -259,7 +259,7 @@ def test_second_run_duplicates_nothing(pipeline_run):
     )
     with connect(warehouse, read_only=True) as wh:
         before = wh.query(query)
-    result = run_pipeline(landing, warehouse, root / "reports", as_of=AS_OF, quiet=True, pdf=False)
+    result = run_pipeline(landing, warehouse, root / "reports", as_of=AS_OF, quiet=True)
     assert result.success
     with connect(warehouse, read_only=True) as wh:
         after = wh.query(query)

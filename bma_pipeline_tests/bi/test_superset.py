@@ -65,7 +65,6 @@ def warehouse(pg_server_url, tmp_path_factory):
             work / "reports",
             as_of="2023-02-20T09:00:00",
             quiet=True,
-            pdf=False,
         )
         assert result.success
         yield url

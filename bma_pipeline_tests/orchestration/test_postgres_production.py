@@ -37,7 +37,6 @@ def test_file_dropped_sensor_run_marts_updated_on_postgres(tmp_path, dagster_hom
         as_of="2023-01-05T09:00:00",
         quiet=True,
         period=tick.run_requests[0].partition_key,
-        pdf=False,
     )
     assert result.success
 

@@ -67,7 +67,6 @@ def _run_cli(landing: Path, warehouse: str, reports: Path) -> subprocess.Popen:
             str(reports),
             "--as-of",
             "2023-01-20T09:00:00",
-            "--no-pdf",
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -93,7 +92,7 @@ def test_two_runs_launched_together_both_succeed(tmp_path):
         )
     assert files == distinct == len(list(landing.glob("*/*")))
     assert rows > 0 and quarantine_twice == 0
-    # --no-pdf: the meeting packs are written as HTML only.
+    # Without --pdf the meeting packs are written as HTML only.
     assert list((tmp_path / "reports1").glob("*/meetings/*.html"))
     assert not list((tmp_path / "reports1").rglob("*.pdf"))
 

@@ -97,6 +97,8 @@ def test_rollup_fires_the_day_after_each_due_date_across_a_fiscal_year():
         assert request.partition_key == expected
         # The rollup runs after the period's due date, never before.
         assert fire.astimezone(BANGKOK).date() == period.due_date(10) + timedelta(days=1)
+        # The rollup prints the H units' meeting packs to PDF; runs started by files do not.
+        assert request.run_config["ops"]["meeting_reports"]["config"]["pdf"] is True
 
 
 def test_rollup_cron_is_not_the_january_based_every_other_month():

@@ -33,7 +33,7 @@ def _publish(warehouse: str, reports) -> dg.ExecuteInProcessResult:
 def _check_gate_protects_bi(tmp_path, warehouse: str) -> None:
     landing, reports = tmp_path / "landing", tmp_path / "reports"
     generate_submissions(landing, 2566, [1], seed=3)
-    assert run_pipeline(landing, warehouse, reports, as_of=AS_OF, quiet=True, pdf=False).success
+    assert run_pipeline(landing, warehouse, reports, as_of=AS_OF, quiet=True).success
     with connect(warehouse, read_only=True) as wh:
         good = float(wh.scalar(CITY.format(schema="bi")))
         assert good == pytest.approx(float(wh.scalar(CITY.format(schema="marts"))))
@@ -83,7 +83,7 @@ def test_a_failing_dbt_test_keeps_the_previous_build(tmp_path):
         str(tmp_path / "w.duckdb"),
     )
     generate_submissions(landing, 2566, [1], seed=3)
-    assert run_pipeline(landing, warehouse, reports, as_of=AS_OF, quiet=True, pdf=False).success
+    assert run_pipeline(landing, warehouse, reports, as_of=AS_OF, quiet=True).success
     with connect(warehouse) as wh:  # a unit listed twice breaks dbt's unique tests
         wh.execute("insert into reference.units select * from reference.units limit 1")
     defs = build_definitions(

@@ -63,7 +63,14 @@ def report_run(tmp_path_factory: pytest.TempPathFactory) -> ReportRun:
     generate_submissions(landing, FISCAL_YEAR, PERIODS, seed=11)
     unit = meeting_unit()
     result = run_pipeline(
-        landing, warehouse, reports, as_of=AS_OF, quiet=True, period=PERIOD_KEY, pdf_units=[unit]
+        landing,
+        warehouse,
+        reports,
+        as_of=AS_OF,
+        quiet=True,
+        period=PERIOD_KEY,
+        pdf=True,
+        pdf_units=[unit],
     )
     failures = [e.message for e in result.all_events if e.is_step_failure]
     assert result.success, failures

@@ -36,7 +36,7 @@ def loaded(tmp_path_factory) -> tuple[Path, str, Path, dg.ExecuteInProcessResult
     root = tmp_path_factory.mktemp("checks")
     landing, reports, warehouse = root / "landing", root / "reports", str(root / "w.duckdb")
     generate_submissions(landing, 2566, [1], seed=5)
-    result = run_pipeline(landing, warehouse, reports, as_of=AS_OF, quiet=True, pdf=False)
+    result = run_pipeline(landing, warehouse, reports, as_of=AS_OF, quiet=True)
     assert result.success
     return landing, warehouse, reports, result
 
@@ -86,7 +86,7 @@ def test_a_lost_row_fails_conservation_and_blocks_the_marts(loaded):
     assert direct.severity == dg.AssetCheckSeverity.ERROR
     assert direct.metadata["files_with_row_count_mismatch"].value == 1
 
-    rerun = run_pipeline(landing, warehouse, reports, as_of=AS_OF, quiet=True, pdf=False)
+    rerun = run_pipeline(landing, warehouse, reports, as_of=AS_OF, quiet=True)
     assert not rerun.success
     evaluation = _evaluation(rerun, "ledger_conservation")
     assert not evaluation.passed

@@ -89,7 +89,11 @@ def executive_dashboard(
 class MeetingReportsConfig(dg.Config):
     """Which meeting packs also get a PDF (WeasyPrint takes ~1–3 s a pack)."""
 
-    pdf: bool = Field(default=True, description="write PDFs at all")
+    pdf: bool = Field(
+        default=False,
+        description="print packs to PDF too (1–3 s a pack): the bi-monthly rollup schedule does; "
+        "runs started by landing files write HTML only",
+    )
     pdf_units: list[str] = Field(
         default_factory=list, description="H unit codes that get a PDF; empty = every H unit"
     )

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from bma_pipeline.publish.publish import PUBLISHED_MARTS
+
 from . import golden_fixture
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -30,22 +32,7 @@ PG_USER = os.environ.get("BMA_TEST_PG_USER", "postgres")
 PG_PASSWORD = os.environ.get("BMA_TEST_PG_PASSWORD", "")
 PG_ADMIN_DBNAME = os.environ.get("BMA_TEST_PG_DBNAME", "test")
 
-MARTS = [
-    "fct_kpi_progress",
-    "mart_policy_progress",
-    "mart_unit_progress",
-    "mart_group_progress",
-    "mart_submission_compliance",
-    "mart_obstacles",
-    "dim_policy",
-    "dim_kpi",
-    "dim_unit",
-    "dim_group",
-    "dim_dimension",
-    "dim_period",
-    "dim_assignment",
-    "dim_target",
-]
+MARTS = list(PUBLISHED_MARTS)  # every mart is published to `bi`
 
 
 @dataclass

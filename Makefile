@@ -61,7 +61,6 @@ demo: setup $(DATA)/dagster_home/dagster.yaml
 	DAGSTER_HOME=$(CURDIR)/$(DATA)/dagster_home $(BIN)/bma-pipeline run --landing $(DATA)/landing \
 	  --warehouse $(DATA)/warehouse.duckdb --reports $(DATA)/reports --as-of $(DEMO_AS_OF) --pdf
 	@echo "Dagster UI with this run: make dev  →  http://127.0.0.1:3000"
-	@echo "Reports index (dashboards, meeting packs): file://$(CURDIR)/$(DATA)/reports/index.html"
 
 # Superset's own venv (it pins SQLAlchemy 1.4 and pandas 2.1): exactly bi/superset/requirements.lock.
 $(SUPERSET_VENV)/.installed: bi/superset/requirements.lock | $(VENV)/.installed

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
+from bma_pipeline.batching import batches_by_rows
 from bma_pipeline.intake.parse import parse_many
 from bma_pipeline.intake.readers import FileRejected, SheetTable, read_submission
 from bma_pipeline.warehouse import Warehouse
@@ -246,20 +247,6 @@ def _chunks(planned: list[_Planned], max_files: int, max_bytes: int) -> Iterator
         yield chunk
 
 
-def _write_batches(chunk: list[_Planned], max_rows: int) -> Iterator[list[_Planned]]:
-    """Consecutive files of a read chunk holding about `max_rows` rows (a file is never split)."""
-    batch: list[_Planned] = []
-    size = 0
-    for entry in chunk:
-        batch.append(entry)
-        size += len(entry.rows) if entry.rows is not None else 0
-        if size >= max_rows:
-            yield batch
-            batch, size = [], 0
-    if batch:
-        yield batch
-
-
 def _read_and_parse(chunk: list[_Planned], max_bytes: int) -> None:
     """Read every file of a chunk that needs reading, then parse them all in one batch."""
     to_parse: list[_Planned] = []
@@ -319,7 +306,8 @@ def ingest_landing(
     done = report.files_already_known
     for chunk in _chunks(planned, chunk_files, chunk_bytes):
         _read_and_parse(chunk, max_bytes)
-        for batch in _write_batches(chunk, WRITE_ROWS):
+        sizes = [len(entry.rows) if entry.rows is not None else 0 for entry in chunk]
+        for batch in batches_by_rows(chunk, sizes, WRITE_ROWS):
             _write_files(wh, batch, next_id, now, report)
             for entry in batch:
                 entry.table = entry.rows = None  # free the chunk's memory as it is written

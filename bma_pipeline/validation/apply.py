@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from bma_pipeline.batching import batches_by_rows
 from bma_pipeline.intake.ledger import RAW_SCHEMA, SUBMISSION_ROWS_COLUMNS
 from bma_pipeline.reference.catalog import Catalog
 from bma_pipeline.validation.quarantine import validate_submission_rows
@@ -62,19 +63,6 @@ def _typed_rows(rows: pd.DataFrame) -> pd.DataFrame:
 BATCH_ROWS = 100_000
 
 
-def _batches(pending: pd.DataFrame, max_rows: int) -> list[list[int]]:
-    """Consecutive file ids whose rows add up to at most `max_rows` (a file is never split)."""
-    batches: list[list[int]] = [[]]
-    size = 0
-    for file_id, n_rows in zip(pending["file_id"], pending["n_rows"], strict=True):
-        if batches[-1] and size + int(n_rows) > max_rows:
-            batches.append([])
-            size = 0
-        batches[-1].append(int(file_id))
-        size += int(n_rows)
-    return batches if batches[0] else []
-
-
 def validate_pending_files(
     wh: Warehouse, catalog: Catalog, batch_rows: int = BATCH_ROWS
 ) -> ValidationReport:
@@ -90,7 +78,9 @@ def validate_pending_files(
     )
     report = ValidationReport(0, 0, 0, 0, {})
     reasons: Counter[str] = Counter()
-    for batch in _batches(pending, batch_rows):
+    file_ids = [int(file_id) for file_id in pending["file_id"]]
+    sizes = [int(n_rows) for n_rows in pending["n_rows"]]
+    for batch in batches_by_rows(file_ids, sizes, batch_rows):
         n_rows, n_quarantined = _validate_batch(wh, catalog, batch, reasons)
         report.files_validated += len(batch)
         report.rows_validated += n_rows

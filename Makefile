@@ -23,7 +23,7 @@ SUPERSET_BI_URL ?= postgresql://bma_bi_reader@127.0.0.1:5432/bma_demo
 # Debian packages the reports need: chromium (browser tests) and a Thai font (PDF, screenshots).
 # Installed only when missing; `apt-get update` only when the install fails without it.
 SYSTEM_PACKAGES := chromium fonts-thai-tlwg
-APT_GET := DEBIAN_FRONTEND=noninteractive apt-get
+APT_GET := env DEBIAN_FRONTEND=noninteractive apt-get
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

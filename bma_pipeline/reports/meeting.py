@@ -38,11 +38,33 @@ from bma_pipeline.warehouse import Warehouse
 
 MEETINGS_DIR = "meetings"
 MISSING_PERIODS_FOR_DECISION = 2  # an R unit missing this many periods so far goes on the agenda
+# Nationwide a policy has hundreds of supporting units: a pack lists at most this many units
+# per KPI in the annex (every Bangkok KPI fits: at most 55 units) and links the policy's full
+# CSV; lists of units late or missing and of obstacles stop at these lengths, with the count
+# of the rest. The counts and the decision items always cover every unit.
+ANNEX_UNITS_PER_KPI = 60
+LIST_CAP = 100
+OBSTACLES_CAP = 200
+ANNEX_DIR = "annex"
+ATTENTION_ORDER = {"off_track": 0, "at_risk": 1, "no_data": 2, "on_track": 3}
+
+
+def _rows_by(frame: pd.DataFrame, column: str) -> dict[str, list[Any]]:
+    """Rows (named tuples, in frame order) grouped by one column's value."""
+    grouped: dict[str, list[Any]] = defaultdict(list)
+    for row in frame.itertuples():
+        grouped[getattr(row, column)].append(row)
+    return grouped
 
 
 @dataclass
 class MeetingData:
-    """The period's marts, read once for every H unit."""
+    """The period's marts, read once and grouped once for every H unit.
+
+    Nationwide a period has thousands of H units whose packs share policies and supporting
+    units, so everything a pack needs is grouped by policy or by unit here (cached), and a
+    pack only looks up its keys: assembling one costs the size of the pack, not of the period.
+    """
 
     period: Period
     units: pd.DataFrame  # dim_unit
@@ -52,10 +74,26 @@ class MeetingData:
     compliance: pd.DataFrame  # mart_submission_compliance of the year up to the period
     obstacles: pd.DataFrame  # mart_obstacles of the period
 
-    @property
+    @functools.cached_property
     def lead_units(self) -> list[str]:
         """H units with at least one in-scope policy this year."""
         return sorted(self.policies["lead_unit_code"].unique())
+
+    @functools.cached_property
+    def unit_by_code(self) -> dict[str, Any]:
+        return {row.unit_code: row for row in self.units.itertuples()}
+
+    @functools.cached_property
+    def policies_by_lead(self) -> dict[str, list[Any]]:
+        return _rows_by(self.policies, "lead_unit_code")
+
+    @functools.cached_property
+    def support_by_policy(self) -> dict[str, frozenset[str]]:
+        """policy → its supporting (R) units."""
+        r_units = self.assignments[self.assignments["role"] == "R"]
+        return {
+            code: frozenset(units) for code, units in r_units.groupby("policy_code")["unit_code"]
+        }
 
     @functools.cached_property
     def kpis_by_policy(self) -> dict[str, dict[str, list[Any]]]:
@@ -65,10 +103,81 @@ class MeetingData:
             grouped[row.policy_code][row.kpi_code].append(row)
         return grouped
 
+    @functools.cached_property
+    def not_on_time_by_unit(self) -> dict[str, Any]:
+        """unit → its compliance row of this period, when late or missing."""
+        now = self.compliance[
+            (self.compliance["period_no"] == self.period.period_no)
+            & (self.compliance["compliance_status"] != "on_time")
+        ]
+        now = now.assign(
+            received=[
+                "–" if pd.isna(t) else pd.Timestamp(t).strftime("%Y-%m-%d %H:%M")
+                for t in now["first_received_at"]
+            ]
+        )
+        return {row.unit_code: row for row in now.itertuples()}
+
+    @functools.cached_property
+    def repeat_missing_by_unit(self) -> dict[str, dict[str, Any]]:
+        """unit → its missing periods so far, for units missing at least the threshold."""
+        missing = self.compliance[self.compliance["compliance_status"] == "missing"]
+        return {
+            code: {
+                "unit_code": code,
+                "unit_th": rows["unit_th"].iloc[0],
+                "periods": ", ".join(rows["period_key"]),
+                "n": len(rows),
+            }
+            for code, rows in missing.groupby("unit_code")
+            if len(rows) >= MISSING_PERIODS_FOR_DECISION
+        }
+
+    @functools.cached_property
+    def obstacles_by_policy(self) -> dict[str, list[Any]]:
+        return _rows_by(self.obstacles, "policy_code")
+
+    @functools.cached_property
+    def _blocks(self) -> dict[str, PolicyBlocks]:
+        return {}
+
+    def policy_blocks(self, policy_code: str) -> PolicyBlocks:
+        """The KPI blocks and off-track items of one policy: the same in every pack that
+        shows the policy (a national policy has dozens of H units), so built once."""
+        if (cached := self._blocks.get(policy_code)) is not None:
+            return cached
+        by_kpi = self.kpis_by_policy.get(policy_code, {})
+        blocks, off_track = [], []
+        for kpi_code in sorted(by_kpi):
+            rows = by_kpi[kpi_code]
+            shown = annex_rows(rows)
+            blocks.append(
+                {
+                    "kpi": rows[0],
+                    "rows": shown,
+                    "n_rows": len(rows),
+                    "n_hidden": len(rows) - len(shown),
+                    "summary": kpi_summary(rows),
+                }
+            )
+            if item := off_track_item(rows):
+                off_track.append(item)
+        truncated = any(b["n_hidden"] for b in blocks)
+        self._blocks[policy_code] = PolicyBlocks(blocks, off_track, truncated)
+        return self._blocks[policy_code]
+
+
+@dataclass(frozen=True)
+class PolicyBlocks:
+    kpis: list[dict[str, Any]]
+    off_track: list[dict[str, Any]]
+    truncated: bool  # some KPI lists more units than the annex shows: see the policy's CSV
+
 
 @dataclass
 class MeetingResult:
     html: list[Path] = field(default_factory=list)
+    annex: list[Path] = field(default_factory=list)  # full per-policy CSVs, where packs cut
     pdf: list[Path] = field(default_factory=list)
     pdf_seconds: float = 0.0
     pdf_unavailable: str | None = None  # why no PDF was printed, when WeasyPrint cannot load
@@ -180,64 +289,107 @@ def off_track_item(rows: list[Any]) -> dict[str, Any] | None:
     }
 
 
+def annex_rows(rows: list[Any]) -> list[Any]:
+    """The rows of one KPI the annex shows: all of them up to `ANNEX_UNITS_PER_KPI` (every
+    Bangkok KPI), else the lead units and then the supporting units that need attention
+    first (off track, at risk, no data, lowest ratio first); the policy's CSV holds all."""
+    if len(rows) <= ANNEX_UNITS_PER_KPI:
+        return rows
+    lead = [r for r in rows if r.role == "H"]
+    support = sorted(
+        (r for r in rows if r.role != "H"),
+        key=lambda r: (ATTENTION_ORDER.get(r.status, len(ATTENTION_ORDER)), _ratio_key(r)),
+    )
+    return (lead + support)[: max(ANNEX_UNITS_PER_KPI, len(lead))]
+
+
+def _capped(items: list[Any], cap: int) -> tuple[list[Any], int]:
+    return items[:cap], max(0, len(items) - cap)
+
+
 def meeting_context(data: MeetingData, unit_code: str) -> dict[str, Any]:
     """Everything one H unit's pack shows, as plain rows for the template."""
     period = data.period
-    unit = next(data.units[data.units["unit_code"] == unit_code].itertuples())
-    policies = data.policies[data.policies["lead_unit_code"] == unit_code]
-    codes = set(policies["policy_code"])
-    on_policies = data.assignments[data.assignments["policy_code"].isin(codes)]
-    support = set(on_policies.loc[on_policies["role"] == "R", "unit_code"]) - {unit_code}
+    unit = data.unit_by_code[unit_code]
+    policies = data.policies_by_lead.get(unit_code, [])
+    codes = [p.policy_code for p in policies]
+    support: set[str] = set()
+    for code in codes:
+        support |= data.support_by_policy.get(code, frozenset())
+    support.discard(unit_code)
 
-    compliance = data.compliance[data.compliance["unit_code"].isin(support)]
-    this_period = compliance[compliance["period_no"] == period.period_no]
-    not_on_time = this_period[this_period["compliance_status"] != "on_time"].sort_values(
-        ["compliance_status", "unit_code"]
+    not_on_time = sorted(
+        (data.not_on_time_by_unit[u] for u in support if u in data.not_on_time_by_unit),
+        key=lambda c: (c.compliance_status, c.unit_code),
     )
-    not_on_time = not_on_time.assign(
-        received=[
-            "–" if pd.isna(t) else pd.Timestamp(t).strftime("%Y-%m-%d %H:%M")
-            for t in not_on_time["first_received_at"]
-        ]
-    )
-    missing = compliance[compliance["compliance_status"] == "missing"]
     repeat_missing = [
-        {
-            "unit_code": code,
-            "unit_th": rows["unit_th"].iloc[0],
-            "periods": ", ".join(rows["period_key"]),
-            "n": len(rows),
-        }
-        for code, rows in missing.groupby("unit_code")
-        if len(rows) >= MISSING_PERIODS_FOR_DECISION
+        data.repeat_missing_by_unit[u] for u in sorted(support & data.repeat_missing_by_unit.keys())
     ]
-
     policy_blocks, off_track = [], []
-    for policy in policies.itertuples():
-        by_kpi = data.kpis_by_policy.get(policy.policy_code, {})
-        blocks = []
-        for kpi_code in sorted(by_kpi):
-            rows = by_kpi[kpi_code]
-            blocks.append({"kpi": rows[0], "rows": rows, "summary": kpi_summary(rows)})
-            if item := off_track_item(rows):
-                off_track.append(item)
-        policy_blocks.append({"policy": policy, "kpis": blocks})
-    obstacles = data.obstacles[data.obstacles["policy_code"].isin(codes)]
+    for policy in policies:
+        blocks = data.policy_blocks(policy.policy_code)
+        policy_blocks.append({"policy": policy, "kpis": blocks.kpis, "truncated": blocks.truncated})
+        off_track.extend(blocks.off_track)
+    obstacles = [o for code in codes for o in data.obstacles_by_policy.get(code, [])]
+    not_on_time, n_more_not_on_time = _capped(not_on_time, LIST_CAP)
+    repeat_missing, n_more_repeat_missing = _capped(repeat_missing, LIST_CAP)
+    obstacles, n_more_obstacles = _capped(obstacles, OBSTACLES_CAP)
 
     return {
         "period": period,
         "period_th": period_label_th(period),
         "period_en": period_label_en(period),
         "unit": unit,
-        "policies": list(policies.itertuples()),
+        "policies": policies,
         "policy_blocks": policy_blocks,
         "n_support_units": len(support),
-        "not_on_time": list(not_on_time.itertuples()),
+        "not_on_time": not_on_time,
+        "n_more_not_on_time": n_more_not_on_time,
         "repeat_missing": repeat_missing,
+        "n_more_repeat_missing": n_more_repeat_missing,
         "off_track": off_track,
-        "obstacles": list(obstacles.itertuples()),
+        "obstacles": obstacles,
+        "n_more_obstacles": n_more_obstacles,
         "missing_threshold": MISSING_PERIODS_FOR_DECISION,
+        "annex_dir": ANNEX_DIR,
+        "annex_cap": ANNEX_UNITS_PER_KPI,
     }
+
+
+ANNEX_COLUMNS = {  # fct_kpi_progress column → Thai header of the policy's annex CSV
+    "policy_code": "รหัสนโยบาย",
+    "kpi_code": "รหัสตัวชี้วัด",
+    "kpi_th": "ตัวชี้วัด",
+    "unit_code": "รหัสหน่วยงาน",
+    "unit_th": "หน่วยงาน",
+    "role": "บทบาท",
+    "annual_target": "เป้าหมายทั้งปี",
+    "period_value": "ผลงวดนี้",
+    "actual_ytd": "ผลสะสม",
+    "target_to_date": "เป้าหมายสะสม",
+    "achievement_ratio": "อัตราผลสำเร็จ",
+    "status": "สถานะ",
+}
+
+
+def write_annex_csvs(data: MeetingData, out: Path) -> list[Path]:
+    """`<meetings>/annex/<policy>.csv`: every unit's row of every KPI of the policies whose
+    annex is cut in the packs (UTF-8 with BOM, so Excel shows the Thai headers)."""
+    codes = [code for code in data.kpis_by_policy if data.policy_blocks(code).truncated]
+    if not codes:
+        return []
+    rows = data.kpi_rows[data.kpi_rows["policy_code"].isin(codes)]
+    paths = []
+    for code, frame in rows.groupby("policy_code", sort=True):
+        path = out / ANNEX_DIR / f"{code}.csv"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.tmp")
+        frame[list(ANNEX_COLUMNS)].rename(columns=ANNEX_COLUMNS).to_csv(
+            tmp, index=False, encoding="utf-8-sig"
+        )
+        tmp.replace(path)
+        paths.append(path)
+    return paths
 
 
 def render_meeting_html(data: MeetingData, unit_code: str, generated_at: str | None = None) -> str:
@@ -278,14 +430,18 @@ def render_meeting_reports(
     workers: int | None = None,
     generated_at: str | None = None,
 ) -> MeetingResult:
-    """Write `<reports>/<period_key>/meetings/<unit_code>.html` for every H unit, and `.pdf`
-    for every H unit (or only `pdf_units`) when `pdf`."""
+    """Write `<reports>/<period_key>/meetings/<unit_code>.html` for every H unit, `.pdf` for
+    every H unit (or only `pdf_units`) when `pdf`, and `annex/<policy>.csv` for the policies
+    whose KPIs have more units than a pack lists."""
     period = Period.from_key(period_key)
     data = collect_meetings(wh, period)
     out = Path(reports_dir) / period.key / MEETINGS_DIR
     result = MeetingResult()
     pdf_set = None if pdf_units is None else set(pdf_units)
     jobs: list[tuple[str, str]] = []
+    result.annex = write_annex_csvs(data, out)
+    for stale in set((out / ANNEX_DIR).glob("*.csv")) - set(result.annex):
+        stale.unlink()  # a policy whose packs are no longer cut
     for unit_code in data.lead_units:
         html = render_meeting_html(data, unit_code, generated_at)
         result.html.append(write_text(out / f"{unit_code}.html", html))

@@ -113,3 +113,81 @@ def test_off_track_kpis_name_their_units():
     assert (item["kpi_code"], item["n_units"], item["n_pairs"]) == ("K0001", 1, 4)
     assert item["units"] == "เขต1002"  # district offices by their short name, as on the tiles
     assert [o.obstacles for o in context["obstacles"]] == ["รอจัดซื้อหลอด LED"]
+
+
+def national_data(n_support: int) -> MeetingData:
+    """A nationwide-sized policy: PWD leads P001 with `n_support` R units, every one of which
+    missed this period; units 0–4 are off track (worst first: R0004 … R0000), the rest on track."""
+    data = meeting_data()
+    codes = [f"R{i:04d}" for i in range(n_support)]
+    rows = [_kpi_row("PWD", "H", 1.0, "on_track")]
+    rows += [
+        _kpi_row(code, "R", 0.1 * (5 - i), "off_track") if i < 5 else
+        _kpi_row(code, "R", 1.0, "on_track")
+        for i, code in enumerate(codes)
+    ]  # fmt: skip
+    return MeetingData(
+        PERIOD,
+        data.units,
+        data.policies,
+        pd.DataFrame(rows),
+        pd.DataFrame(
+            {"policy_code": "P001", "unit_code": ["PWD", *codes], "role": ["H"] + ["R"] * n_support}
+        ),
+        pd.DataFrame(
+            [c for code in codes for c in _compliance(code, ["on_time"] * 2 + ["missing"])]
+        ),
+        data.obstacles,
+    )
+
+
+def test_annex_of_a_national_kpi_lists_the_lead_and_the_units_needing_attention_first():
+    from bma_pipeline.reports.meeting import ANNEX_UNITS_PER_KPI
+
+    context = meeting_context(national_data(ANNEX_UNITS_PER_KPI + 20), "PWD")
+    [block] = context["policy_blocks"][0]["kpis"]
+    assert block["n_rows"] == ANNEX_UNITS_PER_KPI + 21
+    assert block["n_hidden"] == 21
+    shown = [r.unit_code for r in block["rows"]]
+    assert len(shown) == ANNEX_UNITS_PER_KPI
+    assert shown[:6] == ["PWD", "R0004", "R0003", "R0002", "R0001", "R0000"]
+    assert context["policy_blocks"][0]["truncated"]
+    # The summary and the decision item still count every unit.
+    assert block["summary"]["n_support"] == ANNEX_UNITS_PER_KPI + 20
+    assert context["off_track"][0]["n_units"] == 5
+
+
+def test_a_bangkok_sized_kpi_is_listed_whole():
+    from bma_pipeline.reports.meeting import ANNEX_UNITS_PER_KPI
+
+    context = meeting_context(national_data(ANNEX_UNITS_PER_KPI - 1), "PWD")
+    [block] = context["policy_blocks"][0]["kpis"]
+    assert (block["n_rows"], block["n_hidden"]) == (ANNEX_UNITS_PER_KPI, 0)
+    assert not context["policy_blocks"][0]["truncated"]
+
+
+def test_long_lists_of_units_stop_at_the_cap_and_count_the_rest():
+    from bma_pipeline.reports.meeting import LIST_CAP
+
+    context = meeting_context(national_data(LIST_CAP + 30), "PWD")
+    assert context["n_support_units"] == LIST_CAP + 30
+    assert len(context["not_on_time"]) == LIST_CAP
+    assert context["n_more_not_on_time"] == 30
+    assert [c.unit_code for c in context["not_on_time"]][:2] == ["R0000", "R0001"]
+
+
+def test_the_full_annex_of_a_cut_policy_is_written_as_csv(tmp_path):
+    from bma_pipeline.reports.meeting import ANNEX_UNITS_PER_KPI, write_annex_csvs
+
+    data = national_data(ANNEX_UNITS_PER_KPI + 20)
+    [path] = write_annex_csvs(data, tmp_path)
+    assert path == tmp_path / "annex" / "P001.csv"
+    frame = pd.read_csv(path, encoding="utf-8-sig", dtype=str)
+    assert len(frame) == ANNEX_UNITS_PER_KPI + 21
+    assert list(frame.columns[:3]) == ["รหัสนโยบาย", "รหัสตัวชี้วัด", "ตัวชี้วัด"]
+    assert set(frame["รหัสหน่วยงาน"]) == {
+        "PWD",
+        *(f"R{i:04d}" for i in range(ANNEX_UNITS_PER_KPI + 20)),
+    }
+    # A Bangkok-sized policy needs no CSV: its packs list every unit.
+    assert write_annex_csvs(national_data(ANNEX_UNITS_PER_KPI - 1), tmp_path / "small") == []

@@ -1,10 +1,10 @@
 """Rendered reports as assets: the executive dashboard, the H units' meeting packs, the index.
 
 Thin wrappers over `bma_pipeline.reports`. The dashboard and the meeting packs are partitioned
-by period: a run renders its partition's period and re-renders the earlier periods of the same
-fiscal year (cheap, and the run's dbt build may have changed them: late files count), PDFs only
-for the partition's period. No `from __future__ import annotations` here: Dagster reads the
-annotations of the asset functions.
+by period: a run renders its partition's period, and re-renders the earlier periods of the
+same fiscal year whose marts changed since they were rendered (late files count; see
+`reports.freshness`); PDFs only for the partition's period. No `from __future__ import
+annotations` here: Dagster reads the annotations of the asset functions.
 """
 
 from pathlib import Path
@@ -17,6 +17,12 @@ from bma_pipeline.defs.resources import OWNER, WAREHOUSE_POOL, PipelineSettings,
 from bma_pipeline.fiscal import Period
 from bma_pipeline.reports.common import periods_to_render
 from bma_pipeline.reports.dashboard import render_dashboard
+from bma_pipeline.reports.freshness import (
+    forget_rendered,
+    is_current,
+    period_fingerprints,
+    record_rendered,
+)
 from bma_pipeline.reports.index import render_index
 from bma_pipeline.reports.meeting import default_pdf_workers, render_meeting_reports
 from bma_pipeline.warehouse import Warehouse
@@ -37,6 +43,34 @@ def _periods(context: dg.AssetExecutionContext, wh: Warehouse) -> list[Period]:
     if period is None:
         return periods_to_render(wh)
     return [Period(period.fiscal_year, n) for n in range(1, period.period_no + 1)]
+
+
+def _to_render(
+    context: dg.AssetExecutionContext,
+    wh: Warehouse,
+    settings: PipelineSettings,
+    report: str,
+    every_period: bool = False,
+) -> tuple[list[Period], dict[str, str], list[Period]]:
+    """(periods to render, their fingerprints, earlier periods left as they are): the run's
+    own period always, an earlier one only when its marts changed since it was rendered."""
+    periods = _periods(context, wh)
+    prints = period_fingerprints(wh, periods)
+    render, unchanged = [], []
+    for period in periods:
+        current = is_current(settings.reports_path, period, report, prints[period.key])
+        if period == periods[-1] or every_period or not current:
+            render.append(period)
+        else:
+            unchanged.append(period)
+    return render, prints, unchanged
+
+
+def _freshness_metadata(rendered: list[Period], unchanged: list[Period]) -> dict[str, str]:
+    return {
+        "periods": ", ".join(p.key for p in rendered) or "none (no data yet)",
+        "periods_unchanged": ", ".join(p.key for p in unchanged) or "none",
+    }
 
 
 def _as_of_label(settings: PipelineSettings) -> str:
@@ -69,15 +103,16 @@ def executive_dashboard(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, settings: PipelineSettings
 ) -> dg.MaterializeResult:
     paths: list[Path] = []
+    reports = settings.reports_path
     with warehouse.connect(read_only=True) as wh:
-        periods = _periods(context, wh)
+        periods, prints, unchanged = _to_render(context, wh, settings, "executive_dashboard")
         for period in periods:
-            paths.append(
-                render_dashboard(wh, period.key, settings.reports_path, _as_of_label(settings))
-            )
+            forget_rendered(reports, period, "executive_dashboard")
+            paths.append(render_dashboard(wh, period.key, reports, _as_of_label(settings)))
+            record_rendered(reports, period, "executive_dashboard", prints[period.key])
     metadata: dict[str, dg.RawMetadataValue] = {
         "n_dashboards": len(paths),
-        "periods": ", ".join(p.key for p in periods) or "none (no data yet)",
+        **_freshness_metadata(periods, unchanged),
     }
     if paths:
         metadata["path"] = dg.MetadataValue.path(str(paths[-1].resolve()))
@@ -137,13 +172,18 @@ def meeting_reports(
     n_html = n_pdf = 0
     pdf_seconds = 0.0
     workers = config.pdf_workers or default_pdf_workers()
+    reports = settings.reports_path
     with warehouse.connect(read_only=True) as wh:
-        periods = _periods(context, wh)
+        periods, prints, unchanged = _to_render(
+            context, wh, settings, "meeting_reports", every_period=config.pdf_all_periods
+        )
         for period in periods:
+            forget_rendered(reports, period, "meeting_reports")
+            context.log.info(f"meeting packs of {period.key}: rendering")
             result = render_meeting_reports(
                 wh,
                 period.key,
-                settings.reports_path,
+                reports,
                 pdf=config.pdf and (config.pdf_all_periods or period == periods[-1]),
                 pdf_units=config.pdf_units or None,
                 workers=workers,
@@ -152,6 +192,8 @@ def meeting_reports(
             if result.pdf_unavailable:
                 context.log.warning(result.pdf_unavailable)
                 metadata["pdf_unavailable"] = result.pdf_unavailable
+            record_rendered(reports, period, "meeting_reports", prints[period.key])
+            context.log.info(f"meeting packs of {period.key}: {len(result.html)} HTML")
             n_html += len(result.html)
             n_pdf += len(result.pdf)
             pdf_seconds += result.pdf_seconds
@@ -161,7 +203,7 @@ def meeting_reports(
     context.log.info(f"meeting packs: {n_html} HTML, {n_pdf} PDF ({pdf_seconds:.1f}s for PDFs)")
     metadata.update(
         {
-            "periods": ", ".join(p.key for p in periods) or "none (no data yet)",
+            **_freshness_metadata(periods, unchanged),
             "n_html": n_html,
             "n_pdf": n_pdf,
             "pdf_seconds": round(pdf_seconds, 1),

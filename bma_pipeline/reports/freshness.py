@@ -1,0 +1,115 @@
+"""Whether an earlier period's reports must be rendered again: a fingerprint of what they read.
+
+A run renders its own period's dashboard and meeting packs, and the earlier periods of the
+fiscal year only when what those reports read has changed since they were written (a late
+file for period 2 changes period 2 and every later period: the year-to-date figures and the
+trend accumulate). Nationwide a period has thousands of packs, so re-rendering unchanged
+periods would make every run cost the whole year.
+
+The fingerprint of period p hashes per-period aggregates of the marts of periods 1 … p of
+the year, the dimensions the reports name, and the report code and templates, so a change
+of data, of names or of layout re-renders. It is stored beside the reports in
+`<reports>/<period>/.<report>.fingerprint` once the reports are written.
+
+What does not belong here: rendering (`dashboard.py`, `meeting.py`).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from pathlib import Path
+
+from bma_pipeline.fiscal import Period
+from bma_pipeline.reports.common import write_text
+from bma_pipeline.warehouse import Warehouse
+
+# Per-period aggregates (same SQL on DuckDB and PostgreSQL): counts and sums move when a row
+# is added, removed or changes value or status.
+_PER_PERIOD = {
+    "fct_kpi_progress": """
+        select period_no, status, count(*), count(period_value), sum(coalesce(actual_ytd, 0)),
+               sum(coalesce(target_to_date, 0)), sum(coalesce(achievement_ratio, 0))
+        from marts.fct_kpi_progress where fiscal_year = ? group by period_no, status""",
+    "mart_policy_progress": """
+        select period_no, status, count(*), sum(coalesce(progress_pct, 0)), sum(n_pairs_with_data)
+        from marts.mart_policy_progress where fiscal_year = ? group by period_no, status""",
+    "mart_submission_compliance": """
+        select period_no, compliance_status, count(*), sum(coalesce(days_late, 0)),
+               max(first_received_at)
+        from marts.mart_submission_compliance where fiscal_year = ?
+        group by period_no, compliance_status""",
+    "mart_obstacles": """
+        select period_no, count(*), sum(length(obstacles)), max(received_at)
+        from marts.mart_obstacles where fiscal_year = ? group by period_no""",
+}
+_DIMENSIONS = {
+    "dim_unit": "select count(*), sum(length(name_th)), sum(length(unit_type)) from marts.dim_unit",
+    "dim_policy": "select count(*), sum(length(title_th)) from marts.dim_policy",
+    "dim_kpi": "select count(*), sum(length(name_th)) from marts.dim_kpi",
+    "dim_assignment": "select role, count(*) from marts.dim_assignment group by role",
+    "dim_group": "select count(*), sum(length(name_th)) from marts.dim_group",
+    "dim_dimension": "select count(*), sum(length(name_th)) from marts.dim_dimension",
+}
+
+
+def _rows(frame) -> list[str]:  # noqa: ANN001 - a DataFrame
+    """Rows as sorted text; floats rounded so DuckDB and PostgreSQL sums agree."""
+    out = []
+    for row in frame.itertuples(index=False):
+        cells = [f"{v:.6g}" if isinstance(v, float) else str(v) for v in row]
+        out.append("|".join(cells))
+    return sorted(out)
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """The report code and templates: a new layout re-renders every period."""
+    digest = hashlib.sha256()
+    package = Path(__file__).parent
+    for path in sorted([*package.glob("*.py"), *package.glob("templates/*")]):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def period_fingerprints(wh: Warehouse, periods: list[Period]) -> dict[str, str]:
+    """period key → fingerprint, for periods of one fiscal year."""
+    if not periods:
+        return {}
+    year = periods[0].fiscal_year
+    assert all(p.fiscal_year == year for p in periods), "periods of one fiscal year"
+    common = hashlib.sha256(code_fingerprint().encode())
+    for name, sql in _DIMENSIONS.items():
+        common.update(f"{name}:{_rows(wh.query(sql))}".encode())
+    by_period: dict[int, list[str]] = {}
+    for name, sql in _PER_PERIOD.items():
+        for row in _rows(wh.query(sql, [year])):
+            period_no = int(float(row.split("|", 1)[0]))
+            by_period.setdefault(period_no, []).append(f"{name}:{row}")
+    fingerprints, running = {}, common
+    for period_no in range(1, max(p.period_no for p in periods) + 1):
+        running = running.copy()
+        running.update("\n".join(sorted(by_period.get(period_no, []))).encode())
+        fingerprints[Period(year, period_no).key] = running.hexdigest()
+    return {p.key: fingerprints[p.key] for p in periods}
+
+
+def _stamp(reports_dir: Path, period: Period, report: str) -> Path:
+    return Path(reports_dir) / period.key / f".{report}.fingerprint"
+
+
+def is_current(reports_dir: Path, period: Period, report: str, fingerprint: str) -> bool:
+    """True when `report` of `period` was rendered from `fingerprint` (and is still there)."""
+    stamp = _stamp(reports_dir, period, report)
+    return stamp.is_file() and stamp.read_text(encoding="utf-8") == fingerprint
+
+
+def record_rendered(reports_dir: Path, period: Period, report: str, fingerprint: str) -> None:
+    """Remember what `report` of `period` was rendered from; called once it is written."""
+    write_text(_stamp(reports_dir, period, report), fingerprint)
+
+
+def forget_rendered(reports_dir: Path, period: Period, report: str) -> None:
+    """Before rendering: a run that fails half-way leaves no stamp, so the next run renders."""
+    _stamp(reports_dir, period, report).unlink(missing_ok=True)

@@ -1,0 +1,99 @@
+"""A run renders its own period's reports, and an earlier period's only when what they read
+changed since they were rendered (`reports.freshness`)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from bma_pipeline.cli import run_pipeline
+from bma_pipeline.fiscal import Period
+from bma_pipeline.reports.freshness import is_current, period_fingerprints
+from bma_pipeline.warehouse import connect
+
+from .conftest import AS_OF, PERIOD_KEY, ReportRun
+
+P1, P2 = Period(2566, 1), Period(2566, 2)
+
+
+@pytest.fixture
+def copied(report_run: ReportRun, tmp_path: Path) -> ReportRun:
+    """The session's warehouse and reports, copied so a test may change them."""
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(report_run.warehouse, warehouse)
+    shutil.copytree(report_run.reports, tmp_path / "reports")
+    return ReportRun(str(warehouse), tmp_path / "reports", report_run.landing, "", None)
+
+
+def _bump(warehouse: str, period_no: int) -> None:
+    with connect(warehouse) as wh:
+        wh.execute(
+            "update marts.fct_kpi_progress set actual_ytd = actual_ytd + 1 "
+            "where period_no = ? and actual_ytd is not null",
+            [period_no],
+        )
+
+
+def test_a_period_fingerprint_follows_its_marts_and_those_before_it(copied):
+    def prints() -> dict[str, str]:
+        with connect(copied.warehouse, read_only=True) as wh:
+            return period_fingerprints(wh, [P1, P2])
+
+    first = prints()
+    assert first == prints()  # the same marts, the same fingerprint
+    _bump(copied.warehouse, 2)
+    second = prints()
+    assert second[P1.key] == first[P1.key]
+    assert second[P2.key] != first[P2.key]
+    _bump(copied.warehouse, 1)  # period 1 feeds period 2's year to date and trend
+    third = prints()
+    assert third[P1.key] != second[P1.key]
+    assert third[P2.key] != second[P2.key]
+
+
+def test_the_session_run_recorded_what_it_rendered(report_run):
+    with report_run.read() as wh:
+        prints = period_fingerprints(wh, [P1, P2])
+    for period in (P1, P2):
+        for report in ("executive_dashboard", "meeting_reports"):
+            assert is_current(report_run.reports, period, report, prints[period.key])
+
+
+def _report_metadata(result) -> dict[str, dict]:  # noqa: ANN001
+    return {
+        e.asset_key.to_user_string(): e.event_specific_data.materialization.metadata
+        for e in result.get_asset_materialization_events()
+        if e.asset_key.to_user_string() in ("executive_dashboard", "meeting_reports")
+    }
+
+
+def test_a_run_leaves_unchanged_earlier_periods_and_renders_changed_ones(copied):
+    p1_dashboard = copied.reports / P1.key / "executive_dashboard.html"
+    p1_dashboard.write_text("left as it was", encoding="utf-8")
+
+    def rerun() -> dict[str, dict]:
+        result = run_pipeline(
+            copied.landing, copied.warehouse, copied.reports, as_of=AS_OF, quiet=True,
+            period=PERIOD_KEY, incremental=True,
+        )  # fmt: skip
+        assert result.success
+        return _report_metadata(result)
+
+    # No new file: period 1's marts are as they were, so only the run's period is rendered.
+    metadata = rerun()
+    for name in ("executive_dashboard", "meeting_reports"):
+        assert metadata[name]["periods"] == dg.TextMetadataValue(PERIOD_KEY)
+        assert metadata[name]["periods_unchanged"] == dg.TextMetadataValue(P1.key)
+    assert p1_dashboard.read_text(encoding="utf-8") == "left as it was"
+
+    # Period 1 changed after it was rendered (a late file, a correction): rendered again.
+    (copied.reports / P1.key / ".executive_dashboard.fingerprint").write_text("older marts")
+    metadata = rerun()
+    assert metadata["executive_dashboard"]["periods"] == dg.TextMetadataValue(
+        f"{P1.key}, {PERIOD_KEY}"
+    )
+    assert metadata["meeting_reports"]["periods"] == dg.TextMetadataValue(PERIOD_KEY)
+    assert "ภาพรวม" in p1_dashboard.read_text(encoding="utf-8")

@@ -188,7 +188,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     with connect(args.warehouse, read_only=True) as wh:
         summary = collect_summary(wh)
     reports = Path(args.reports).resolve()
-    summary.reports = [str(p) for p in sorted(reports.glob("*")) if p.is_file()]
+    index = reports / "index.html"  # printed last, on its own line
+    summary.reports = [str(p) for p in sorted(reports.glob("*")) if p.is_file() and p != index]
     feedback = reports / "feedback"
     if feedback.is_dir():
         n_files = sum(1 for _ in feedback.rglob("*.xlsx"))
@@ -197,7 +198,6 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if data_docs.exists():
         summary.reports.append(f"{data_docs}  (publish gate: Great Expectations results)")
     print(format_summary(summary))
-    index = reports / "index.html"
     if index.is_file():
         print(f"open the reports (dashboards, meeting packs): {index}")
     return 0

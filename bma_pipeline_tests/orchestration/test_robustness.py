@@ -95,6 +95,10 @@ def test_two_runs_launched_together_both_succeed(tmp_path):
     # Without --pdf the meeting packs are written as HTML only.
     assert list((tmp_path / "reports1").glob("*/meetings/*.html"))
     assert not list((tmp_path / "reports1").rglob("*.pdf"))
+    for n, output in enumerate(outputs, start=1):  # the summary names the index once, last
+        index = str((tmp_path / f"reports{n}" / "index.html").resolve())
+        assert output.count(index) == 1, output
+        assert output.rstrip().endswith(index)
 
 
 _INGEST_SCRIPT = """

@@ -8,14 +8,16 @@ written as text, never as a formula.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from pathlib import Path
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Font
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
-from bma_pipeline.fiscal import Period
-from bma_pipeline.intake.placement import period_of_rows, reporting_period_on
+from bma_pipeline.fiscal import PERIODS_PER_YEAR, Period
+from bma_pipeline.intake.placement import reporting_period_on
 from bma_pipeline.warehouse import Warehouse
 
 FILES_HEADERS = [
@@ -36,39 +38,83 @@ ROWS_HEADERS = [
 ]
 
 
+# The period of each file's rows: the most common plausible (fiscal_year, period_no), a tie
+# going to the latest (as `intake.placement.period_of_rows` decides for one file).
+_PERIOD_OF_ROWS = """
+    with counted as (
+        select file_id, fiscal_year, period_no, count(*) as n_rows
+        from raw.submission_rows
+        where fiscal_year between 2400 and 2800 and period_no between 1 and {periods}
+        group by file_id, fiscal_year, period_no
+    ),
+    ranked as (
+        select file_id, fiscal_year, period_no,
+               row_number() over (
+                   partition by file_id
+                   order by n_rows desc, fiscal_year desc, period_no desc
+               ) as rank_in_file
+        from counted
+    )
+    select file_id, fiscal_year, period_no from ranked where rank_in_file = 1
+"""
+
+
 def _file_periods(wh: Warehouse) -> pd.DataFrame:
     """Each received file with the period it belongs to (its rows', else its arrival's)."""
     files = wh.query(
         "select file_id, path, unit_folder, received_at, outcome, reason, n_rows "
         "from raw.submission_files order by file_id"
     )
-    rows = wh.query("select file_id, fiscal_year, period_no from raw.submission_rows")
-    by_file = {file_id: group for file_id, group in rows.groupby("file_id")}
-    keys = []
-    for item in files.itertuples():
-        period = period_of_rows(by_file[item.file_id]) if item.file_id in by_file else None
-        if period is None:
-            period = reporting_period_on(pd.Timestamp(item.received_at).date())
-        keys.append(period.key)
+    by_rows = wh.query(_PERIOD_OF_ROWS.format(periods=PERIODS_PER_YEAR))
+    of_rows = {
+        int(f): Period(int(y), int(p)).key
+        for f, y, p in zip(
+            by_rows["file_id"], by_rows["fiscal_year"], by_rows["period_no"], strict=True
+        )
+    }
+    keys = [
+        of_rows.get(int(file_id)) or reporting_period_on(pd.Timestamp(received).date()).key
+        for file_id, received in zip(files["file_id"], files["received_at"], strict=True)
+    ]
     return files.assign(period_key=keys)
 
 
-def _put(sheet, row: int, values: list) -> None:
-    for column, value in enumerate(values, start=1):
-        cell = sheet.cell(row=row, column=column)
-        if value is None or (isinstance(value, float) and pd.isna(value)):
-            continue
-        cell.value = value if isinstance(value, int | float) else str(value)
-        if isinstance(value, str):
-            cell.data_type = "s"  # text stays text: '=HYPERLINK(...)' is not a formula here
+def _text(value: object) -> object:
+    """A cell value: None for missing, numbers as numbers, anything else as text."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    return value if isinstance(value, int | float) else str(value)
 
 
-def _header(sheet, headers: list[tuple[str, str]]) -> None:
-    _put(sheet, 1, [th for th, _ in headers])
-    _put(sheet, 2, [en for _, en in headers])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A3"
+class _Book:
+    """One feedback workbook (XlsxWriter): strings are written as strings, never as formulas
+    or links ('=HYPERLINK(...)' from a submission stays text)."""
+
+    def __init__(self, path: Path) -> None:
+        self.workbook = xlsxwriter.Workbook(
+            str(path),
+            {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False},
+        )
+        self.bold = self.workbook.add_format({"bold": True})
+        self.title = self.workbook.add_format({"bold": True, "font_size": 14})
+
+    def sheet(self, name: str, headers: list[tuple[str, str]] | None = None) -> Worksheet:
+        sheet = self.workbook.add_worksheet(name)
+        if headers:
+            sheet.write_row(0, 0, [th for th, _ in headers], self.bold)
+            sheet.write_row(1, 0, [en for _, en in headers])
+            sheet.freeze_panes(2, 0)
+        return sheet
+
+    @staticmethod
+    def put(sheet: Worksheet, row: int, values: list, style: Format | None = None) -> None:
+        """`row` counted from 1, as in Excel."""
+        for column, value in enumerate(values):
+            if (cell := _text(value)) is not None:
+                sheet.write(row - 1, column, cell, style)
+
+    def close(self) -> None:
+        self.workbook.close()
 
 
 MANIFEST = ".files"  # per period folder: the file ids its feedback covers
@@ -89,6 +135,56 @@ def _covered(files: pd.DataFrame) -> str:
     return ",".join(str(file_id) for file_id in sorted(files["file_id"]))
 
 
+def _write_book(
+    target: Path,
+    period: Period,
+    unit: str,
+    unit_files: list[tuple],
+    rows_of_file: dict[int, list[tuple]],
+) -> None:
+    mine = [row for item in unit_files for row in rows_of_file.get(int(item.file_id), [])]
+    n_received = sum(
+        int(item.n_rows) for item in unit_files
+        if item.outcome == "ingested" and pd.notna(item.n_rows)
+    )  # fmt: skip
+    book = _Book(target)
+    summary = book.sheet("สรุป")
+    book.put(summary, 1, [f"ผลการตรวจรับรายงาน หน่วยงาน {unit} งวด {period.key}"], book.title)
+    book.put(
+        summary,
+        2,
+        [
+            f"Submission feedback, unit {unit}, period {period.key} "
+            f"({period.start_date:%d/%m/%Y}–{period.end_date:%d/%m/%Y})"
+        ],
+    )
+    book.put(summary, 4, ["แถวที่ได้รับ (rows received)", n_received])
+    book.put(summary, 5, ["แถวที่ผ่าน (rows accepted)", n_received - len(mine)])
+    book.put(summary, 6, ["แถวที่ถูกกักกัน (rows quarantined)", len(mine)])
+    files_sheet = book.sheet("ไฟล์ที่ได้รับ", FILES_HEADERS)
+    for offset, item in enumerate(unit_files, start=3):
+        n_rows = int(item.n_rows) if pd.notna(item.n_rows) else None
+        values = [item.path, str(item.received_at), item.outcome, item.reason, n_rows]
+        book.put(files_sheet, offset, values)
+    rows_sheet = book.sheet("แถวที่ถูกกักกัน", ROWS_HEADERS)
+    paths = {item.file_id: item.path for item in unit_files}
+    for offset, item in enumerate(mine, start=3):
+        book.put(
+            rows_sheet,
+            offset,
+            [
+                paths[item.file_id],
+                int(item.row_number),
+                item.raw_kpi_code,
+                item.raw_actual_value,
+                item.reason_codes,
+                item.message_th,
+                item.message_en,
+            ],
+        )
+    book.close()
+
+
 def write_feedback_files(wh: Warehouse, out_dir: Path, period_key: str | None = None) -> list[Path]:
     """Write <out_dir>/<period_key>/<unit_code>.xlsx for every unit with received files.
 
@@ -107,64 +203,18 @@ def write_feedback_files(wh: Warehouse, out_dir: Path, period_key: str | None = 
         "on r.file_id = q.file_id and r.row_number = q.row_number "
         "order by q.file_id, q.row_number"
     )
+    rows_of_file: dict[int, list[tuple]] = defaultdict(list)
+    for item in quarantined.itertuples(index=False):
+        rows_of_file[int(item.file_id)].append(item)
+    files_of: dict[tuple[str, str], list[tuple]] = defaultdict(list)
+    for item in files.itertuples(index=False):
+        if item.unit_folder:
+            files_of[(item.period_key, item.unit_folder)].append(item)
     written: list[Path] = []
-    for (key, unit), unit_files in files.groupby(["period_key", "unit_folder"], sort=True):
-        if not unit:
-            continue
-        mine = quarantined[quarantined["file_id"].isin(unit_files["file_id"])]
-        ingested = unit_files[unit_files["outcome"] == "ingested"]
-        n_received = int(ingested["n_rows"].fillna(0).sum())
-        workbook = Workbook()
-        summary = workbook.active
-        summary.title = "สรุป"
-        period = Period.from_key(key)
-        _put(summary, 1, [f"ผลการตรวจรับรายงาน หน่วยงาน {unit} งวด {key}"])
-        summary["A1"].font = Font(bold=True, size=14)
-        _put(
-            summary,
-            2,
-            [
-                f"Submission feedback, unit {unit}, period {key} "
-                f"({period.start_date:%d/%m/%Y}–{period.end_date:%d/%m/%Y})"
-            ],
-        )
-        _put(summary, 4, ["แถวที่ได้รับ (rows received)", n_received])
-        _put(summary, 5, ["แถวที่ผ่าน (rows accepted)", n_received - len(mine)])
-        _put(summary, 6, ["แถวที่ถูกกักกัน (rows quarantined)", len(mine)])
-        files_sheet = workbook.create_sheet("ไฟล์ที่ได้รับ")
-        _header(files_sheet, FILES_HEADERS)
-        for offset, item in enumerate(unit_files.itertuples(), start=3):
-            _put(
-                files_sheet,
-                offset,
-                [
-                    item.path,
-                    str(item.received_at),
-                    item.outcome,
-                    item.reason,
-                    int(item.n_rows) if pd.notna(item.n_rows) else None,
-                ],
-            )
-        rows_sheet = workbook.create_sheet("แถวที่ถูกกักกัน")
-        _header(rows_sheet, ROWS_HEADERS)
-        paths = dict(zip(unit_files["file_id"], unit_files["path"], strict=True))
-        for offset, item in enumerate(mine.itertuples(), start=3):
-            _put(
-                rows_sheet,
-                offset,
-                [
-                    paths[item.file_id],
-                    int(item.row_number),
-                    item.raw_kpi_code,
-                    item.raw_actual_value,
-                    item.reason_codes,
-                    item.message_th,
-                    item.message_en,
-                ],
-            )
+    for (key, unit), unit_files in sorted(files_of.items()):
         target = out_dir / key / f"{unit}.xlsx"
         target.parent.mkdir(parents=True, exist_ok=True)
-        workbook.save(target)
+        _write_book(target, Period.from_key(key), unit, unit_files, rows_of_file)
         written.append(target)
     for key, period_files in files.groupby("period_key"):
         (out_dir / key).mkdir(parents=True, exist_ok=True)

@@ -13,6 +13,7 @@ What does not belong here: the executive dashboard (`dashboard.py`) and Dagster 
 from __future__ import annotations
 
 import functools
+import multiprocessing
 import os
 import time
 from collections import defaultdict
@@ -38,13 +39,18 @@ from bma_pipeline.warehouse import Warehouse
 
 MEETINGS_DIR = "meetings"
 MISSING_PERIODS_FOR_DECISION = 2  # an R unit missing this many periods so far goes on the agenda
-# Nationwide a policy has hundreds of supporting units: a pack lists at most this many units
-# per KPI in the annex (every Bangkok KPI fits: at most 55 units) and links the policy's full
-# CSV; lists of units late or missing and of obstacles stop at these lengths, with the count
-# of the rest. The counts and the decision items always cover every unit.
+# Nationwide a policy has hundreds of supporting units. A KPI with more than
+# `ANNEX_UNITS_PER_KPI` units (no Bangkok KPI: at most 55) lists its lead units and the
+# `ANNEX_UNITS_SHOWN` supporting units needing most attention, and the pack links the
+# policy's full CSV; lists of units late or missing and of obstacles stop at their caps,
+# with the count of the rest. Counts and decision items always cover every unit.
 ANNEX_UNITS_PER_KPI = 60
-LIST_CAP = 100
-OBSTACLES_CAP = 200
+ANNEX_UNITS_SHOWN = 10
+LIST_CAP = 50
+OBSTACLES_CAP = 50
+# Nationwide a period has ~6,400 packs (≈7 ms each): from this many on, several processes
+# render them (forked, so they share the grouped marts without copying them).
+PARALLEL_PACKS_FROM = 300
 ANNEX_DIR = "annex"
 ATTENTION_ORDER = {"off_track": 0, "at_risk": 1, "no_data": 2, "on_track": 3}
 
@@ -150,19 +156,19 @@ class MeetingData:
         blocks, off_track = [], []
         for kpi_code in sorted(by_kpi):
             rows = by_kpi[kpi_code]
-            shown = annex_rows(rows)
+            cut = len(rows) > ANNEX_UNITS_PER_KPI
             blocks.append(
                 {
                     "kpi": rows[0],
-                    "rows": shown,
+                    "all_rows": rows,
+                    "attention": by_attention(rows) if cut else rows,
                     "n_rows": len(rows),
-                    "n_hidden": len(rows) - len(shown),
                     "summary": kpi_summary(rows),
                 }
             )
             if item := off_track_item(rows):
                 off_track.append(item)
-        truncated = any(b["n_hidden"] for b in blocks)
+        truncated = any(b["n_rows"] > ANNEX_UNITS_PER_KPI for b in blocks)
         self._blocks[policy_code] = PolicyBlocks(blocks, off_track, truncated)
         return self._blocks[policy_code]
 
@@ -289,18 +295,24 @@ def off_track_item(rows: list[Any]) -> dict[str, Any] | None:
     }
 
 
-def annex_rows(rows: list[Any]) -> list[Any]:
-    """The rows of one KPI the annex shows: all of them up to `ANNEX_UNITS_PER_KPI` (every
-    Bangkok KPI), else the lead units and then the supporting units that need attention
-    first (off track, at risk, no data, lowest ratio first); the policy's CSV holds all."""
-    if len(rows) <= ANNEX_UNITS_PER_KPI:
-        return rows
-    lead = [r for r in rows if r.role == "H"]
-    support = sorted(
-        (r for r in rows if r.role != "H"),
-        key=lambda r: (ATTENTION_ORDER.get(r.status, len(ATTENTION_ORDER)), _ratio_key(r)),
+def by_attention(rows: list[Any]) -> list[Any]:
+    """Units needing attention first: off track, at risk, no data; lowest ratio first."""
+    return sorted(
+        rows, key=lambda r: (ATTENTION_ORDER.get(r.status, len(ATTENTION_ORDER)), _ratio_key(r))
     )
-    return (lead + support)[: max(ANNEX_UNITS_PER_KPI, len(lead))]
+
+
+def annex_view(block: dict[str, Any], unit_code: str) -> dict[str, Any]:
+    """One KPI's annex rows in `unit_code`'s pack: every unit up to `ANNEX_UNITS_PER_KPI`
+    (every Bangkok KPI); beyond, the pack's own unit and the `ANNEX_UNITS_SHOWN` other units
+    needing most attention (a national KPI has dozens of lead units and a thousand
+    supporting ones). The policy's annex CSV holds them all."""
+    if block["n_rows"] <= ANNEX_UNITS_PER_KPI:
+        return {**block, "rows": block["all_rows"], "n_hidden": 0}
+    own = [r for r in block["all_rows"] if r.unit_code == unit_code][:1]
+    head = block["attention"][: ANNEX_UNITS_SHOWN + 1]
+    rows = own + [r for r in head if r.unit_code != unit_code][:ANNEX_UNITS_SHOWN]
+    return {**block, "rows": rows, "n_hidden": block["n_rows"] - len(rows)}
 
 
 def _capped(items: list[Any], cap: int) -> tuple[list[Any], int]:
@@ -328,7 +340,8 @@ def meeting_context(data: MeetingData, unit_code: str) -> dict[str, Any]:
     policy_blocks, off_track = [], []
     for policy in policies:
         blocks = data.policy_blocks(policy.policy_code)
-        policy_blocks.append({"policy": policy, "kpis": blocks.kpis, "truncated": blocks.truncated})
+        kpis = [annex_view(block, unit_code) for block in blocks.kpis]
+        policy_blocks.append({"policy": policy, "kpis": kpis, "truncated": blocks.truncated})
         off_track.extend(blocks.off_track)
     obstacles = [o for code in codes for o in data.obstacles_by_policy.get(code, [])]
     not_on_time, n_more_not_on_time = _capped(not_on_time, LIST_CAP)
@@ -399,6 +412,57 @@ def render_meeting_html(data: MeetingData, unit_code: str, generated_at: str | N
     )
 
 
+_SHARED: tuple[MeetingData, Path, str | None] | None = None  # what forked workers render from
+
+
+def _write_packs(units: list[str]) -> list[Path]:
+    assert _SHARED is not None, "set by write_packs before the workers fork"
+    data, out, generated_at = _SHARED
+    return [
+        write_text(out / f"{unit}.html", render_meeting_html(data, unit, generated_at))
+        for unit in units
+    ]
+
+
+def write_packs(
+    data: MeetingData,
+    out: Path,
+    generated_at: str | None,
+    workers: int,
+    parallel_from: int = PARALLEL_PACKS_FROM,
+) -> list[Path]:
+    """`<out>/<unit>.html` for every H unit; in `workers` forked processes when there are at
+    least `parallel_from` packs (the grouped marts are built first, once, in this process)."""
+    global _SHARED
+    units = data.lead_units
+    if workers <= 1 or len(units) < parallel_from:
+        _SHARED = (data, out, generated_at)
+        try:
+            return _write_packs(units)
+        finally:
+            _SHARED = None
+    for code in data.kpis_by_policy:  # build every cached group before forking
+        data.policy_blocks(code)
+    for name in (
+        "unit_by_code",
+        "policies_by_lead",
+        "support_by_policy",
+        "not_on_time_by_unit",
+        "repeat_missing_by_unit",
+        "obstacles_by_policy",
+    ):
+        getattr(data, name)
+    size = max(1, min(200, len(units) // (4 * workers)))
+    chunks = [units[i : i + size] for i in range(0, len(units), size)]
+    _SHARED = (data, out, generated_at)
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            return [path for chunk in pool.map(_write_packs, chunks) for path in chunk]
+    finally:
+        _SHARED = None
+
+
 def _write_pdf(job: tuple[str, str]) -> str:
     from weasyprint import HTML  # imported in the worker: fonts load once per process
 
@@ -417,7 +481,8 @@ def write_pdfs(jobs: Sequence[tuple[str, str]], workers: int) -> list[Path]:
         return [Path(p) for p in pool.map(_write_pdf, jobs)]
 
 
-def default_pdf_workers() -> int:
+def default_workers() -> int:
+    """Processes rendering packs (HTML from 300 packs on, PDF): one per CPU, at most 4."""
     return max(1, min(4, (os.cpu_count() or 1)))
 
 
@@ -442,15 +507,14 @@ def render_meeting_reports(
     result.annex = write_annex_csvs(data, out)
     for stale in set((out / ANNEX_DIR).glob("*.csv")) - set(result.annex):
         stale.unlink()  # a policy whose packs are no longer cut
-    for unit_code in data.lead_units:
-        html = render_meeting_html(data, unit_code, generated_at)
-        result.html.append(write_text(out / f"{unit_code}.html", html))
-        if pdf and (pdf_set is None or unit_code in pdf_set):
-            jobs.append((html, str(out / f"{unit_code}.pdf")))
+    result.html = write_packs(data, out, generated_at, default_workers())
+    for path in result.html:
+        if pdf and (pdf_set is None or path.stem in pdf_set):
+            jobs.append((path.read_text(encoding="utf-8"), str(path.with_suffix(".pdf"))))
     if jobs and (problem := pdf_renderer_problem()):
         result.pdf_unavailable = problem
         return result
     started = time.monotonic()
-    result.pdf = write_pdfs(jobs, default_pdf_workers() if workers is None else workers)
+    result.pdf = write_pdfs(jobs, default_workers() if workers is None else workers)
     result.pdf_seconds = time.monotonic() - started
     return result

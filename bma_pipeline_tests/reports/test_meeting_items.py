@@ -142,14 +142,14 @@ def national_data(n_support: int) -> MeetingData:
 
 
 def test_annex_of_a_national_kpi_lists_the_lead_and_the_units_needing_attention_first():
-    from bma_pipeline.reports.meeting import ANNEX_UNITS_PER_KPI
+    from bma_pipeline.reports.meeting import ANNEX_UNITS_PER_KPI, ANNEX_UNITS_SHOWN
 
     context = meeting_context(national_data(ANNEX_UNITS_PER_KPI + 20), "PWD")
     [block] = context["policy_blocks"][0]["kpis"]
     assert block["n_rows"] == ANNEX_UNITS_PER_KPI + 21
-    assert block["n_hidden"] == 21
     shown = [r.unit_code for r in block["rows"]]
-    assert len(shown) == ANNEX_UNITS_PER_KPI
+    assert len(shown) == 1 + ANNEX_UNITS_SHOWN
+    assert block["n_hidden"] == ANNEX_UNITS_PER_KPI + 20 - ANNEX_UNITS_SHOWN
     assert shown[:6] == ["PWD", "R0004", "R0003", "R0002", "R0001", "R0000"]
     assert context["policy_blocks"][0]["truncated"]
     # The summary and the decision item still count every unit.
@@ -191,3 +191,21 @@ def test_the_full_annex_of_a_cut_policy_is_written_as_csv(tmp_path):
     }
     # A Bangkok-sized policy needs no CSV: its packs list every unit.
     assert write_annex_csvs(national_data(ANNEX_UNITS_PER_KPI - 1), tmp_path / "small") == []
+
+
+def test_packs_rendered_by_several_processes_equal_packs_rendered_by_one(tmp_path):
+    from bma_pipeline.reports.meeting import write_packs
+
+    data = national_data(80)
+    data.policies = pd.concat(  # a second lead unit, so there are two packs to share out
+        [data.policies, data.policies.assign(lead_unit_code="R0000")], ignore_index=True
+    )
+    data.units = pd.concat(
+        [data.units, data.units.assign(unit_code="R0000", name_th="เขต R0000")], ignore_index=True
+    )
+    one = write_packs(data, tmp_path / "one", "2023-04-20 09:00", workers=1)
+    two = write_packs(data, tmp_path / "two", "2023-04-20 09:00", workers=2, parallel_from=2)
+    assert [p.name for p in one] == [p.name for p in two] == ["PWD.html", "R0000.html"]
+    for a, b in zip(one, two, strict=True):
+        assert a.read_text(encoding="utf-8") == b.read_text(encoding="utf-8")
+    assert "R0004" in one[0].read_text(encoding="utf-8")

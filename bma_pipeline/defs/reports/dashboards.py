@@ -24,7 +24,7 @@ from bma_pipeline.reports.freshness import (
     record_rendered,
 )
 from bma_pipeline.reports.index import render_index
-from bma_pipeline.reports.meeting import default_pdf_workers, render_meeting_reports
+from bma_pipeline.reports.meeting import default_workers, render_meeting_reports
 from bma_pipeline.warehouse import Warehouse
 
 PUBLISHED = dg.AssetKey(["bi", "published_marts"])
@@ -171,7 +171,7 @@ def meeting_reports(
     metadata: dict[str, dg.RawMetadataValue] = {}
     n_html = n_pdf = 0
     pdf_seconds = 0.0
-    workers = config.pdf_workers or default_pdf_workers()
+    workers = config.pdf_workers or default_workers()
     reports = settings.reports_path
     with warehouse.connect(read_only=True) as wh:
         periods, prints, unchanged = _to_render(

@@ -238,9 +238,11 @@ def run_measured(
     from bma_pipeline.cli import run_pipeline
 
     if not incremental:
-        # A new warehouse: the file and any write-ahead log an earlier run left beside it.
+        # A new warehouse: the file and any write-ahead log an earlier run left beside it;
+        # new reports (an earlier run's would let this one skip unchanged periods).
         warehouse.unlink(missing_ok=True)
         warehouse.with_name(warehouse.name + ".wal").unlink(missing_ok=True)
+        shutil.rmtree(reports, ignore_errors=True)
     started_wall, started = time.time(), time.perf_counter()
     with open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink):
         result = run_pipeline(

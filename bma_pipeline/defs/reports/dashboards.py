@@ -139,6 +139,11 @@ class MeetingReportsConfig(dg.Config):
     pdf_workers: int = Field(
         default=0, description="processes rendering PDFs; 0 = one per CPU, at most 4"
     )
+    html_workers: int = Field(
+        default=1,
+        description="forked processes rendering the HTML packs when a period has 300 or more "
+        "(nationwide); faster, but each counts the run's resident memory again in RSS",
+    )
 
 
 @dg.asset(
@@ -187,6 +192,7 @@ def meeting_reports(
                 pdf=config.pdf and (config.pdf_all_periods or period == periods[-1]),
                 pdf_units=config.pdf_units or None,
                 workers=workers,
+                html_workers=config.html_workers,
                 generated_at=_as_of_label(settings),
             )
             if result.pdf_unavailable:

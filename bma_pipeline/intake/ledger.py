@@ -313,8 +313,8 @@ def ingest_landing(
                 entry.table = entry.rows = None  # free the chunk's memory as it is written
             next_id += len(batch)
             done += len(batch)
-        if progress and done < len(paths):  # once per chunk read, not per write batch
-            progress(f"intake: {done}/{len(paths)} files scanned")
+            if progress and done < len(paths):  # after each committed write batch
+                progress(f"intake: {done}/{len(paths)} files scanned")
     if progress and paths:
         progress(f"intake: {len(paths)}/{len(paths)} files scanned")
     return report

@@ -146,33 +146,27 @@ class MeetingData:
         return _rows_by(self.obstacles, "policy_code")
 
     @functools.cached_property
-    def _blocks(self) -> dict[str, PolicyBlocks]:
-        return {}
+    def blocks_by_policy(self) -> dict[str, PolicyBlocks]:
+        """policy → its KPI blocks and off-track items: the same in every pack that shows the
+        policy (a national policy has dozens of H units), so built once."""
+        return {code: _policy_blocks(by_kpi) for code, by_kpi in self.kpis_by_policy.items()}
 
     def policy_blocks(self, policy_code: str) -> PolicyBlocks:
-        """The KPI blocks and off-track items of one policy: the same in every pack that
-        shows the policy (a national policy has dozens of H units), so built once."""
-        if (cached := self._blocks.get(policy_code)) is not None:
-            return cached
-        by_kpi = self.kpis_by_policy.get(policy_code, {})
-        blocks, off_track = [], []
-        for kpi_code in sorted(by_kpi):
-            rows = by_kpi[kpi_code]
-            cut = len(rows) > ANNEX_UNITS_PER_KPI
-            blocks.append(
-                {
-                    "kpi": rows[0],
-                    "all_rows": rows,
-                    "attention": by_attention(rows) if cut else rows,
-                    "n_rows": len(rows),
-                    "summary": kpi_summary(rows),
-                }
-            )
-            if item := off_track_item(rows):
-                off_track.append(item)
-        truncated = any(b["n_rows"] > ANNEX_UNITS_PER_KPI for b in blocks)
-        self._blocks[policy_code] = PolicyBlocks(blocks, off_track, truncated)
-        return self._blocks[policy_code]
+        return self.blocks_by_policy.get(policy_code, NO_BLOCKS)
+
+    def group_all(self) -> None:
+        """Build every cached grouping now (before forking workers that share them)."""
+        for name in (
+            "lead_units",
+            "unit_by_code",
+            "policies_by_lead",
+            "support_by_policy",
+            "not_on_time_by_unit",
+            "repeat_missing_by_unit",
+            "obstacles_by_policy",
+            "blocks_by_policy",
+        ):
+            getattr(self, name)
 
 
 @dataclass(frozen=True)
@@ -180,6 +174,29 @@ class PolicyBlocks:
     kpis: list[dict[str, Any]]
     off_track: list[dict[str, Any]]
     truncated: bool  # some KPI lists more units than the annex shows: see the policy's CSV
+
+
+NO_BLOCKS = PolicyBlocks([], [], False)  # a policy without KPI rows this period
+
+
+def _policy_blocks(by_kpi: dict[str, list[Any]]) -> PolicyBlocks:
+    blocks, off_track = [], []
+    for kpi_code in sorted(by_kpi):
+        rows = by_kpi[kpi_code]
+        cut = len(rows) > ANNEX_UNITS_PER_KPI
+        blocks.append(
+            {
+                "kpi": rows[0],
+                "all_rows": rows,
+                "attention": by_attention(rows) if cut else rows,
+                "n_rows": len(rows),
+                "summary": kpi_summary(rows),
+            }
+        )
+        if item := off_track_item(rows):
+            off_track.append(item)
+    truncated = any(b["n_rows"] > ANNEX_UNITS_PER_KPI for b in blocks)
+    return PolicyBlocks(blocks, off_track, truncated)
 
 
 @dataclass
@@ -367,7 +384,6 @@ def meeting_context(data: MeetingData, unit_code: str) -> dict[str, Any]:
         "n_more_obstacles": n_more_obstacles,
         "missing_threshold": MISSING_PERIODS_FOR_DECISION,
         "annex_dir": ANNEX_DIR,
-        "annex_cap": ANNEX_UNITS_PER_KPI,
     }
 
 
@@ -390,7 +406,7 @@ ANNEX_COLUMNS = {  # fct_kpi_progress column → Thai header of the policy's ann
 def write_annex_csvs(data: MeetingData, out: Path) -> list[Path]:
     """`<meetings>/annex/<policy>.csv`: every unit's row of every KPI of the policies whose
     annex is cut in the packs (UTF-8 with BOM, so Excel shows the Thai headers)."""
-    codes = [code for code in data.kpis_by_policy if data.policy_blocks(code).truncated]
+    codes = [code for code, blocks in data.blocks_by_policy.items() if blocks.truncated]
     if not codes:
         return []
     rows = data.kpi_rows[data.kpi_rows["policy_code"].isin(codes)]
@@ -414,16 +430,21 @@ def render_meeting_html(data: MeetingData, unit_code: str, generated_at: str | N
     )
 
 
-_SHARED: tuple[MeetingData, Path, str | None] | None = None  # what forked workers render from
-
-
-def _write_packs(units: list[str]) -> list[Path]:
-    assert _SHARED is not None, "set by write_packs before the workers fork"
-    data, out, generated_at = _SHARED
+def _render_packs(
+    data: MeetingData, out: Path, generated_at: str | None, units: list[str]
+) -> list[Path]:
     return [
         write_text(out / f"{unit}.html", render_meeting_html(data, unit, generated_at))
         for unit in units
     ]
+
+
+_SHARED: tuple[MeetingData, Path, str | None] | None = None  # what forked workers render from
+
+
+def _render_packs_forked(units: list[str]) -> list[Path]:
+    assert _SHARED is not None, "set by write_packs before the workers fork"
+    return _render_packs(*_SHARED, units)
 
 
 def write_packs(
@@ -438,29 +459,15 @@ def write_packs(
     global _SHARED
     units = data.lead_units
     if workers <= 1 or len(units) < parallel_from:
-        _SHARED = (data, out, generated_at)
-        try:
-            return _write_packs(units)
-        finally:
-            _SHARED = None
-    for code in data.kpis_by_policy:  # build every cached group before forking
-        data.policy_blocks(code)
-    for name in (
-        "unit_by_code",
-        "policies_by_lead",
-        "support_by_policy",
-        "not_on_time_by_unit",
-        "repeat_missing_by_unit",
-        "obstacles_by_policy",
-    ):
-        getattr(data, name)
+        return _render_packs(data, out, generated_at, units)
+    data.group_all()
     size = max(1, min(200, len(units) // (4 * workers)))
     chunks = [units[i : i + size] for i in range(0, len(units), size)]
     _SHARED = (data, out, generated_at)
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            return [path for chunk in pool.map(_write_packs, chunks) for path in chunk]
+            return [path for chunk in pool.map(_render_packs_forked, chunks) for path in chunk]
     finally:
         _SHARED = None
 

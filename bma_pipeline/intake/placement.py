@@ -16,9 +16,11 @@ from pathlib import Path
 import pandas as pd
 
 from bma_pipeline.fiscal import PERIODS_PER_YEAR, Period
+from bma_pipeline.warehouse import Warehouse
 
 BY_CONTENT = "content"
 BY_RECEIVED_TIME = "received_time"
+PLAUSIBLE_YEARS = (2400, 2800)  # BE fiscal years a row may report; others place nothing
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,7 @@ def period_of_rows(rows: pd.DataFrame) -> Period | None:
         return None
     years = pd.to_numeric(rows["fiscal_year"], errors="coerce")
     periods = pd.to_numeric(rows["period_no"], errors="coerce")
-    plausible = years.between(2400, 2800) & periods.between(1, PERIODS_PER_YEAR)
+    plausible = years.between(*PLAUSIBLE_YEARS) & periods.between(1, PERIODS_PER_YEAR)
     if not plausible.any():
         return None
     pairs = pd.DataFrame({"y": years[plausible], "p": periods[plausible]}).astype(int)
@@ -50,6 +52,37 @@ def period_of_rows(rows: pd.DataFrame) -> Period | None:
     # Most rows win; a tie goes to the latest period.
     best = max(counts.items(), key=lambda item: (item[1], item[0]))[0]
     return Period(int(best[0]), int(best[1]))
+
+
+# `period_of_rows` for every ingested file at once, in SQL (DuckDB and PostgreSQL).
+_PERIODS_OF_FILES = """
+    with counted as (
+        select file_id, fiscal_year, period_no, count(*) as n_rows
+        from raw.submission_rows
+        where fiscal_year between {low} and {high} and period_no between 1 and {periods}
+        group by file_id, fiscal_year, period_no
+    ),
+    ranked as (
+        select file_id, fiscal_year, period_no,
+               row_number() over (
+                   partition by file_id
+                   order by n_rows desc, fiscal_year desc, period_no desc
+               ) as rank_in_file
+        from counted
+    )
+    select file_id, fiscal_year, period_no from ranked where rank_in_file = 1
+"""
+
+
+def periods_of_files(wh: Warehouse) -> dict[int, Period]:
+    """file_id → the period its stored rows report, by the rule of `period_of_rows`; files
+    whose rows place nothing are absent."""
+    low, high = PLAUSIBLE_YEARS
+    found = wh.query(_PERIODS_OF_FILES.format(low=low, high=high, periods=PERIODS_PER_YEAR))
+    return {
+        int(f): Period(int(y), int(p))
+        for f, y, p in zip(found["file_id"], found["fiscal_year"], found["period_no"], strict=True)
+    }
 
 
 def place(rows: pd.DataFrame | None, received_at: datetime) -> Placement:

@@ -16,8 +16,8 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from bma_pipeline.fiscal import PERIODS_PER_YEAR, Period
-from bma_pipeline.intake.placement import reporting_period_on
+from bma_pipeline.fiscal import Period
+from bma_pipeline.intake.placement import periods_of_files, reporting_period_on
 from bma_pipeline.warehouse import Warehouse
 
 FILES_HEADERS = [
@@ -38,42 +38,15 @@ ROWS_HEADERS = [
 ]
 
 
-# The period of each file's rows: the most common plausible (fiscal_year, period_no), a tie
-# going to the latest (as `intake.placement.period_of_rows` decides for one file).
-_PERIOD_OF_ROWS = """
-    with counted as (
-        select file_id, fiscal_year, period_no, count(*) as n_rows
-        from raw.submission_rows
-        where fiscal_year between 2400 and 2800 and period_no between 1 and {periods}
-        group by file_id, fiscal_year, period_no
-    ),
-    ranked as (
-        select file_id, fiscal_year, period_no,
-               row_number() over (
-                   partition by file_id
-                   order by n_rows desc, fiscal_year desc, period_no desc
-               ) as rank_in_file
-        from counted
-    )
-    select file_id, fiscal_year, period_no from ranked where rank_in_file = 1
-"""
-
-
 def _file_periods(wh: Warehouse) -> pd.DataFrame:
     """Each received file with the period it belongs to (its rows', else its arrival's)."""
     files = wh.query(
         "select file_id, path, unit_folder, received_at, outcome, reason, n_rows "
         "from raw.submission_files order by file_id"
     )
-    by_rows = wh.query(_PERIOD_OF_ROWS.format(periods=PERIODS_PER_YEAR))
-    of_rows = {
-        int(f): Period(int(y), int(p)).key
-        for f, y, p in zip(
-            by_rows["file_id"], by_rows["fiscal_year"], by_rows["period_no"], strict=True
-        )
-    }
+    of_rows = periods_of_files(wh)
     keys = [
-        of_rows.get(int(file_id)) or reporting_period_on(pd.Timestamp(received).date()).key
+        (of_rows.get(int(file_id)) or reporting_period_on(pd.Timestamp(received).date())).key
         for file_id, received in zip(files["file_id"], files["received_at"], strict=True)
     ]
     return files.assign(period_key=keys)

@@ -135,3 +135,38 @@ def test_schedules_are_timezone_aware_and_running_by_default():
     for schedule in build_schedules(10):
         assert schedule.execution_timezone == "Asia/Bangkok"
         assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
+
+
+def test_periods_of_files_in_sql_follow_the_one_file_rule(tmp_path):
+    """`periods_of_files` (every file at once, in SQL) decides as `period_of_rows` does: the
+    most common plausible period, a tie to the latest, implausible rows ignored."""
+    import pandas as pd
+
+    from bma_pipeline.intake.placement import period_of_rows, periods_of_files
+    from bma_pipeline.warehouse import connect
+
+    files = {
+        1: [(2566, 2), (2566, 2), (2566, 1)],  # majority
+        2: [(2566, 1), (2566, 3)],  # tie: the latest
+        3: [(2566, 4), (1999, 5), (2566, 9), (2566, 9)],  # only one plausible row
+        4: [(None, None), (3100, 1)],  # nothing plausible: not placed by content
+    }
+    rows = pd.DataFrame(
+        [(f, y, p) for f, pairs in files.items() for y, p in pairs],
+        columns=["file_id", "fiscal_year", "period_no"],
+    ).astype({"fiscal_year": "Int64", "period_no": "Int64"})
+    with connect(str(tmp_path / "w.duckdb")) as wh:
+        wh.ensure_schema("raw")
+        wh.execute(
+            "create table raw.submission_rows "
+            "(file_id bigint, fiscal_year integer, period_no integer)"
+        )
+        wh.append("raw", "submission_rows", rows)
+        found = periods_of_files(wh)
+    expected = {
+        f: period_of_rows(rows[rows["file_id"] == f])
+        for f in files
+        if period_of_rows(rows[rows["file_id"] == f]) is not None
+    }
+    assert found == expected
+    assert found == {1: Period(2566, 2), 2: Period(2566, 3), 3: Period(2566, 4)}

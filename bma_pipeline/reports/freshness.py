@@ -100,7 +100,8 @@ def _stamp(reports_dir: Path, period: Period, report: str) -> Path:
 
 
 def is_current(reports_dir: Path, period: Period, report: str, fingerprint: str) -> bool:
-    """True when `report` of `period` was rendered from `fingerprint` (and is still there)."""
+    """True when `report` of `period` was last rendered from `fingerprint` (its stamp says
+    so; the report files themselves are not checked: delete the stamp to force a render)."""
     stamp = _stamp(reports_dir, period, report)
     return stamp.is_file() and stamp.read_text(encoding="utf-8") == fingerprint
 

@@ -54,16 +54,17 @@ def collect_summary(wh: Warehouse) -> RunSummary:
         status_counts = wh.query(
             "select period_key, compliance_status, count(*) as n "
             "from marts.mart_submission_compliance "
-            "where fiscal_year = ? and period_no <= ? "
+            "where fiscal_year = :fiscal_year and period_no <= :period_no "
             "group by period_key, compliance_status order by period_key, compliance_status",
-            [int(fiscal_year), int(period_no)],
+            {"fiscal_year": int(fiscal_year), "period_no": int(period_no)},
         )
         for item in status_counts.itertuples():
             compliance.setdefault(item.period_key, {})[item.compliance_status] = int(item.n)
         groups = wh.query(
             "select group_code, progress_pct from marts.mart_group_progress "
-            "where fiscal_year = ? and period_no = ? order by is_city, group_code",
-            [int(fiscal_year), int(period_no)],
+            "where fiscal_year = :fiscal_year and period_no = :period_no "
+            "order by is_city, group_code",
+            {"fiscal_year": int(fiscal_year), "period_no": int(period_no)},
         )
         group_progress = {
             g.group_code: (None if g.progress_pct is None else round(float(g.progress_pct), 1))

@@ -5,8 +5,12 @@ reading a query into pandas, bulk-writing a frame (DuckDB: Arrow scan;
 PostgreSQL: COPY), transactions, and the environment dbt needs to reach the
 same warehouse. What does not: any table's meaning (the layers own their DDL).
 
-Values always travel as bound parameters or bulk loads, never interpolated into
-SQL text; only identifiers we control (schema and table names) are formatted in.
+Values always travel as bound parameters or bulk loads, never interpolated into SQL
+text. Parameters are named (`:name`, a list value expands to `(v1, v2, …)` after `in`):
+SQLAlchemy's `text()` compiles them into each driver's own placeholders (DuckDB `?`,
+psycopg `%(name)s`, escaping `%`) and the driver binds the values, so a literal `?`, a
+`::` cast or a PostgreSQL JSON operator in a statement stays as written. A statement
+without parameters goes to the driver untouched. Identifiers are quoted by `quote_ident`.
 """
 
 from __future__ import annotations
@@ -14,9 +18,8 @@ from __future__ import annotations
 import fcntl
 import io
 import os
-import re
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,15 +27,43 @@ from typing import Any, Literal
 from urllib.parse import unquote, urlparse
 
 import pandas as pd
+from sqlalchemy import bindparam, text
+from sqlalchemy.dialects.postgresql.base import PGDialect
+from sqlalchemy.engine.default import DefaultDialect
 
 WarehouseKind = Literal["duckdb", "postgres"]
-_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
+Params = Mapping[str, Any]
+
+# Compilers only (no engine, no connection): DuckDB binds `?`, psycopg `%(name)s`.
+_DIALECTS = {
+    "duckdb": DefaultDialect(paramstyle="qmark"),
+    "postgres": PGDialect(paramstyle="pyformat"),
+}
 
 
-def _ident(name: str) -> str:
-    if not _IDENTIFIER.match(name):
-        raise ValueError(f"not a safe SQL identifier: {name!r}")
-    return f'"{name}"'
+def quote_ident(name: str) -> str:
+    """An identifier quoted for DuckDB and PostgreSQL alike ("raw", "we""ird")."""
+    return _DIALECTS["postgres"].identifier_preparer.quote_identifier(name)
+
+
+def bind_params(kind: WarehouseKind, sql: str, params: Params) -> tuple[str, Any]:
+    """`sql` with named parameters as the driver's statement and arguments.
+
+    A list, tuple or set value is an expanding parameter (`where code in :codes`).
+    """
+    clause = text(sql).bindparams(
+        *(
+            bindparam(name, list(value), expanding=True)
+            if isinstance(value, list | tuple | set | frozenset)
+            else bindparam(name, value)
+            for name, value in params.items()
+        )
+    )
+    compiled = clause.compile(dialect=_DIALECTS[kind], compile_kwargs={"render_postcompile": True})
+    values = compiled.params
+    if kind == "duckdb":
+        return str(compiled), [values[name] for name in compiled.positiontup or []]
+    return str(compiled), values
 
 
 @dataclass(frozen=True)
@@ -87,50 +118,77 @@ class Warehouse:
         self._con = connection
 
     # -- reading ---------------------------------------------------------
-    def query(self, sql: str, params: Sequence[Any] | None = None) -> pd.DataFrame:
+    def _statement(self, sql: str, params: Params | None) -> tuple[str, Any]:
+        if not params:
+            return sql, None
+        return bind_params(self.kind, sql, params)
+
+    def query(self, sql: str, params: Params | None = None) -> pd.DataFrame:
+        statement, args = self._statement(sql, params)
         if self.kind == "duckdb":
-            return self._con.execute(sql, params or []).df()
+            return self._con.execute(statement, args or []).df()
         with self._con.cursor() as cur:
-            cur.execute(_pg_params(sql), params or None)
+            cur.execute(statement, args)
             if cur.description is None:
                 return pd.DataFrame()
             columns = [d.name for d in cur.description]
             return pd.DataFrame(cur.fetchall(), columns=columns)
 
-    def scalar(self, sql: str, params: Sequence[Any] | None = None) -> Any:
+    def scalar(self, sql: str, params: Params | None = None) -> Any:
         frame = self.query(sql, params)
         return None if frame.empty else frame.iat[0, 0]
 
     def table_exists(self, schema: str, table: str) -> bool:
         sql = (
             "select count(*) from information_schema.tables "
-            "where table_schema = ? and table_name = ?"
+            "where table_schema = :schema and table_name = :table"
         )
-        return bool(self.scalar(sql, [schema, table]))
+        return bool(self.scalar(sql, {"schema": schema, "table": table}))
 
     # -- writing ---------------------------------------------------------
-    def execute(self, sql: str, params: Sequence[Any] | None = None) -> None:
+    def execute(self, sql: str, params: Params | None = None) -> None:
+        statement, args = self._statement(sql, params)
         if self.kind == "duckdb":
-            self._con.execute(sql, params or [])
+            self._con.execute(statement, args or [])
         else:
             with self._con.cursor() as cur:
-                cur.execute(_pg_params(sql), params or None)
+                cur.execute(statement, args)
 
     def ensure_schema(self, schema: str) -> None:
-        self.execute(f"create schema if not exists {_ident(schema)}")
+        self.execute(f"create schema if not exists {quote_ident(schema)}")
 
     def create_table(self, schema: str, table: str, columns: Mapping[str, str]) -> None:
         """Create a table if it is missing, with portable column types."""
         self.ensure_schema(schema)
-        cols = ", ".join(f"{_ident(c)} {t}" for c, t in columns.items())
-        self.execute(f"create table if not exists {_ident(schema)}.{_ident(table)} ({cols})")
+        cols = ", ".join(f"{quote_ident(c)} {t}" for c, t in columns.items())
+        self.execute(
+            f"create table if not exists {quote_ident(schema)}.{quote_ident(table)} ({cols})"
+        )
+
+    def encrypt_password(self, password: str, role: str) -> str:
+        """PostgreSQL's SCRAM-SHA-256 verifier of a password, computed by libpq (psycopg)."""
+        if self.kind != "postgres":
+            raise ValueError("passwords are a PostgreSQL matter; DuckDB has no roles")
+        verifier = self._con.pgconn.encrypt_password(
+            password.encode(), role.encode(), b"scram-sha-256"
+        )
+        return verifier.decode("ascii")
+
+    def literal(self, value: str) -> str:
+        """A PostgreSQL text literal quoted by psycopg, for statements that take no parameters
+        (ALTER ROLE … PASSWORD)."""
+        if self.kind != "postgres":
+            raise ValueError("literals for utility statements are a PostgreSQL matter")
+        from psycopg import sql
+
+        return sql.Literal(value).as_string(self._con)
 
     def append(self, schema: str, table: str, frame: pd.DataFrame) -> int:
         """Bulk-insert a frame into an existing table, matching columns by name."""
         if frame.empty:
             return 0
-        target = f"{_ident(schema)}.{_ident(table)}"
-        columns = ", ".join(_ident(c) for c in frame.columns)
+        target = f"{quote_ident(schema)}.{quote_ident(table)}"
+        columns = ", ".join(quote_ident(c) for c in frame.columns)
         if self.kind == "duckdb":
             self._con.register("_bma_frame", frame)
             try:
@@ -154,7 +212,7 @@ class Warehouse:
     ) -> int:
         """Drop and recreate a table with the given column types, then load the frame."""
         self.ensure_schema(schema)
-        self.execute(f"drop table if exists {_ident(schema)}.{_ident(table)} cascade")
+        self.execute(f"drop table if exists {quote_ident(schema)}.{quote_ident(table)} cascade")
         self.create_table(schema, table, columns)
         return self.append(schema, table, frame[list(columns)])
 
@@ -172,11 +230,6 @@ class Warehouse:
         else:
             with self._con.transaction():
                 yield self
-
-
-def _pg_params(sql: str) -> str:
-    # DuckDB-style '?' placeholders → psycopg '%s'; literal '%' must be doubled for psycopg.
-    return sql.replace("%", "%%").replace("?", "%s")
 
 
 DEFAULT_LOCK_TIMEOUT_S = 15 * 60

@@ -210,8 +210,8 @@ def test_compliance_matches_file_times(pipeline_run):
     with connect(warehouse, read_only=True) as wh:
         mart = wh.query(
             "select unit_code, period_no, compliance_status from marts.mart_submission_compliance "
-            "where fiscal_year = ? and period_no <= ?",
-            [FISCAL_YEAR, PERIODS[-1]],
+            "where fiscal_year = :year and period_no <= :period",
+            {"year": FISCAL_YEAR, "period": PERIODS[-1]},
         )
     actual = {(u, int(p)): s for u, p, s in mart.itertuples(index=False)}
     assert actual == expected
@@ -225,8 +225,8 @@ def test_policy_progress_matches_hand_computation(pipeline_run):
     with connect(warehouse, read_only=True) as wh:
         mart = wh.query(
             "select policy_code, progress_pct from marts.mart_policy_progress "
-            "where fiscal_year = ? and period_no = ? and progress_pct is not null",
-            [FISCAL_YEAR, PERIODS[-1]],
+            "where fiscal_year = :year and period_no = :period and progress_pct is not null",
+            {"year": FISCAL_YEAR, "period": PERIODS[-1]},
         )
     actual = dict(zip(mart["policy_code"], mart["progress_pct"].astype(float), strict=True))
     assert set(actual) == set(expected)
@@ -239,8 +239,8 @@ def test_every_group_and_the_city_have_progress(pipeline_run):
     with connect(warehouse, read_only=True) as wh:
         groups = wh.query(
             "select group_code, progress_pct from marts.mart_group_progress "
-            "where fiscal_year = ? and period_no = ?",
-            [FISCAL_YEAR, PERIODS[-1]],
+            "where fiscal_year = :year and period_no = :period",
+            {"year": FISCAL_YEAR, "period": PERIODS[-1]},
         )
     progress = dict(zip(groups["group_code"], groups["progress_pct"], strict=True))
     assert set(progress) == {"G1", "G2", "G3", "CITY"}

@@ -202,7 +202,7 @@ def _file_record(
 # A lone file record is one bound-parameter insert: a one-row frame costs ~5 ms to build and scan.
 _INSERT_FILE_RECORD = (
     f"insert into {RAW_SCHEMA}.submission_files ({', '.join(SUBMISSION_FILES_COLUMNS)}) "
-    f"values ({', '.join('?' for _ in SUBMISSION_FILES_COLUMNS)})"
+    f"values ({', '.join(':' + column for column in SUBMISSION_FILES_COLUMNS)})"
 )
 
 
@@ -338,7 +338,7 @@ def _write_files(
     with wh.transaction():
         if len(records) == 1:
             record = records[0]
-            wh.execute(_INSERT_FILE_RECORD, [record[column] for column in SUBMISSION_FILES_COLUMNS])
+            wh.execute(_INSERT_FILE_RECORD, record)
         else:
             wh.append(RAW_SCHEMA, "submission_files", _records_frame(records))
         if frames:

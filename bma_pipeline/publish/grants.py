@@ -11,53 +11,14 @@ database and is safe to repeat, also while other databases on the same server do
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import re
-import secrets
 from collections.abc import Sequence
 
-from bma_pipeline.warehouse import Warehouse
+from bma_pipeline.warehouse import Warehouse, quote_ident
 
 BI_READER_ROLE = "bma_bi_reader"
 PUBLISHED_SCHEMAS = ("marts", "bi")
 # Never readable by the BI role: the ledger (personal data), the catalogue and dbt's work schemas.
 PRIVATE_SCHEMAS = ("raw", "reference", "staging", "intermediate")
-
-_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
-_SCRAM_ITERATIONS = 4096
-
-
-def _ident(name: str) -> str:
-    if not _IDENTIFIER.match(name):
-        raise ValueError(f"not a safe SQL identifier: {name!r} (lower-case letters, digits, _)")
-    return f'"{name}"'
-
-
-def _database_ident(name: str) -> str:
-    # a name we did not choose (it comes from the connection URL): quoted, and plain characters only
-    if not re.match(r"^[A-Za-z0-9_\-]+$", name):
-        raise ValueError(f"database name {name!r}: use letters, digits, '_' or '-' only")
-    return f'"{name}"'
-
-
-def scram_sha256_verifier(password: str, salt: bytes | None = None) -> str:
-    """The SCRAM-SHA-256 verifier PostgreSQL stores for a password (RFC 5802 / 7677).
-
-    Sending the verifier instead of the password keeps the clear text out of the statement,
-    the server log and pg_stat_activity; the server accepts it as an already-encrypted password.
-    """
-    salt = salt if salt is not None else secrets.token_bytes(16)
-    salted = hashlib.pbkdf2_hmac("sha256", password.encode(), salt, _SCRAM_ITERATIONS)
-    client_key = hmac.new(salted, b"Client Key", hashlib.sha256).digest()
-    stored_key = hashlib.sha256(client_key).digest()
-    server_key = hmac.new(salted, b"Server Key", hashlib.sha256).digest()
-
-    def b64(data: bytes) -> str:
-        return base64.b64encode(data).decode("ascii")
-
-    return f"SCRAM-SHA-256${_SCRAM_ITERATIONS}:{b64(salt)}${b64(stored_key)}:{b64(server_key)}"
 
 
 def grant_bi_reader(
@@ -75,14 +36,14 @@ def grant_bi_reader(
     user dbt and the publisher connect as — so a dbt rebuild (new table, same name) stays
     readable. Sessions of the role in this database are read-only by default as well.
     """
-    role_sql = _ident(role)
-    published = [_ident(schema) for schema in schemas]
+    role_sql = quote_ident(role)
+    published = [quote_ident(schema) for schema in schemas]
     leaked = sorted(set(schemas) & set(PRIVATE_SCHEMAS))
     if leaked:
         raise ValueError(f"schemas {leaked} are private (raw holds personal data): never granted")
     if wh.kind != "postgres":
         return  # DuckDB: BI opens the file read-only; a file has no roles
-    database = _database_ident(str(wh.scalar("select current_database()")))
+    database = quote_ident(str(wh.scalar("select current_database()")))
     existing = {
         str(name) for name in wh.query("select nspname from pg_catalog.pg_namespace")["nspname"]
     }
@@ -103,7 +64,7 @@ def grant_bi_reader(
         for name in PRIVATE_SCHEMAS:
             if name not in existing:
                 continue
-            schema = _ident(name)
+            schema = quote_ident(name)
             wh.execute(f"revoke all on schema {schema} from {role_sql}, public")
             wh.execute(f"revoke all on all tables in schema {schema} from {role_sql}, public")
             wh.execute(
@@ -112,7 +73,7 @@ def grant_bi_reader(
 
 
 def _ensure_login_role(wh: Warehouse, role: str, password: str | None) -> None:
-    role_sql = _ident(role)
+    role_sql = quote_ident(role)
     # Another database's run may create the role at the same moment: the loser's error is caught.
     wh.execute(
         "do $$ begin "
@@ -122,8 +83,8 @@ def _ensure_login_role(wh: Warehouse, role: str, password: str | None) -> None:
     )
     attributes = wh.query(
         "select rolcanlogin, rolsuper, rolcreatedb, rolcreaterole, rolreplication, rolbypassrls "
-        "from pg_catalog.pg_roles where rolname = ?",
-        [role],
+        "from pg_catalog.pg_roles where rolname = :role",
+        {"role": role},
     )
     if not bool(attributes.at[0, "rolcanlogin"]) or any(
         bool(attributes.at[0, column])
@@ -135,4 +96,8 @@ def _ensure_login_role(wh: Warehouse, role: str, password: str | None) -> None:
             "nobypassrls"
         )
     if password is not None:
-        wh.execute(f"alter role {role_sql} password '{scram_sha256_verifier(password)}'")
+        # The SCRAM verifier (libpq computes it) travels instead of the password, so the clear
+        # text never reaches the statement, the server log or pg_stat_activity. ALTER ROLE takes
+        # no bound parameters; the verifier is base64 and '$:' only.
+        verifier = wh.encrypt_password(password, role)
+        wh.execute(f"alter role {role_sql} password {wh.literal(verifier)}")

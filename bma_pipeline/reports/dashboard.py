@@ -65,10 +65,10 @@ def collect_dashboard(wh: Warehouse, period: Period) -> DashboardData:
                g.n_off_track, g.n_no_data, d.name_th, d.name_en
         from marts.mart_group_progress g
         left join marts.dim_group d on d.group_code = g.group_code
-        where g.fiscal_year = ? and g.period_no <= ?
+        where g.fiscal_year = :fiscal_year and g.period_no <= :period_no
         order by g.is_city, g.group_code, g.period_no
         """,
-        [year, number],
+        {"fiscal_year": year, "period_no": number},
     )
     city = trend["is_city"].astype(bool)
     trend.loc[city, "name_th"] = "ภาพรวมกรุงเทพมหานคร"
@@ -84,10 +84,10 @@ def collect_dashboard(wh: Warehouse, period: Period) -> DashboardData:
         from marts.mart_policy_progress m
         join marts.dim_policy p on p.policy_code = m.policy_code
         left join marts.dim_dimension d on d.dimension_code = m.dimension_code
-        where m.fiscal_year = ? and m.period_no = ?
+        where m.fiscal_year = :fiscal_year and m.period_no = :period_no
         order by m.policy_code
         """,
-        [year, number],
+        {"fiscal_year": year, "period_no": number},
     )
     policies["is_key_project"] = policies["is_key_project"].astype(bool)
     lead_units = wh.query(
@@ -125,11 +125,11 @@ def collect_dashboard(wh: Warehouse, period: Period) -> DashboardData:
                coalesce(c.compliance_status, 'no_target') as compliance_status, c.days_late
         from marts.dim_unit u
         left join marts.mart_submission_compliance c
-          on c.unit_code = u.unit_code and c.fiscal_year = ? and c.period_no = ?
+          on c.unit_code = u.unit_code and c.fiscal_year = :fiscal_year and c.period_no = :period_no
         where u.unit_type = 'district'
         order by u.unit_code
         """,
-        [year, number],
+        {"fiscal_year": year, "period_no": number},
     )
     districts["short_name"] = [
         short_unit_name(n, c)

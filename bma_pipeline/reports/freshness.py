@@ -30,18 +30,19 @@ _PER_PERIOD = {
     "fct_kpi_progress": """
         select period_no, status, count(*), count(period_value), sum(coalesce(actual_ytd, 0)),
                sum(coalesce(target_to_date, 0)), sum(coalesce(achievement_ratio, 0))
-        from marts.fct_kpi_progress where fiscal_year = ? group by period_no, status""",
+        from marts.fct_kpi_progress where fiscal_year = :fiscal_year group by period_no, status""",
     "mart_policy_progress": """
         select period_no, status, count(*), sum(coalesce(progress_pct, 0)), sum(n_pairs_with_data)
-        from marts.mart_policy_progress where fiscal_year = ? group by period_no, status""",
+        from marts.mart_policy_progress where fiscal_year = :fiscal_year
+        group by period_no, status""",
     "mart_submission_compliance": """
         select period_no, compliance_status, count(*), sum(coalesce(days_late, 0)),
                max(first_received_at)
-        from marts.mart_submission_compliance where fiscal_year = ?
+        from marts.mart_submission_compliance where fiscal_year = :fiscal_year
         group by period_no, compliance_status""",
     "mart_obstacles": """
         select period_no, count(*), sum(length(obstacles)), max(received_at)
-        from marts.mart_obstacles where fiscal_year = ? group by period_no""",
+        from marts.mart_obstacles where fiscal_year = :fiscal_year group by period_no""",
 }
 _DIMENSIONS = {
     "dim_unit": "select count(*), sum(length(name_th)), sum(length(unit_type)) from marts.dim_unit",
@@ -84,7 +85,7 @@ def period_fingerprints(wh: Warehouse, periods: list[Period]) -> dict[str, str]:
         common.update(f"{name}:{_rows(wh.query(sql))}".encode())
     by_period: dict[int, list[str]] = {}
     for name, sql in _PER_PERIOD.items():
-        for row in _rows(wh.query(sql, [year])):
+        for row in _rows(wh.query(sql, {"fiscal_year": year})):
             period_no = int(float(row.split("|", 1)[0]))
             by_period.setdefault(period_no, []).append(f"{name}:{row}")
     fingerprints, running = {}, common

@@ -230,10 +230,10 @@ def collect_meetings(wh: Warehouse, period: Period) -> MeetingData:
         join marts.mart_policy_progress m on m.policy_code = a.policy_code
         join marts.dim_policy p on p.policy_code = m.policy_code
         left join marts.dim_dimension d on d.dimension_code = m.dimension_code
-        where a.role = 'H' and m.fiscal_year = ? and m.period_no = ?
+        where a.role = 'H' and m.fiscal_year = :fiscal_year and m.period_no = :period_no
         order by a.unit_code, m.policy_code
         """,
-        [year, number],
+        {"fiscal_year": year, "period_no": number},
     )
     kpi_rows = wh.query(
         """
@@ -244,11 +244,11 @@ def collect_meetings(wh: Warehouse, period: Period) -> MeetingData:
         from marts.fct_kpi_progress f
         join marts.dim_kpi k on k.kpi_code = f.kpi_code
         join marts.dim_unit u on u.unit_code = f.unit_code
-        where f.fiscal_year = ? and f.period_no = ?
+        where f.fiscal_year = :fiscal_year and f.period_no = :period_no
         order by f.policy_code, f.kpi_code, case when f.role = 'H' then 0 else 1 end,
                  f.unit_code
         """,
-        [year, number],
+        {"fiscal_year": year, "period_no": number},
     )
     assignments = wh.query("select policy_code, unit_code, role from marts.dim_assignment")
     compliance = wh.query(
@@ -257,10 +257,10 @@ def collect_meetings(wh: Warehouse, period: Period) -> MeetingData:
                c.first_received_at, c.compliance_status, c.days_late
         from marts.mart_submission_compliance c
         join marts.dim_unit u on u.unit_code = c.unit_code
-        where c.fiscal_year = ? and c.period_no <= ?
+        where c.fiscal_year = :fiscal_year and c.period_no <= :period_no
         order by c.unit_code, c.period_no
         """,
-        [year, number],
+        {"fiscal_year": year, "period_no": number},
     )
     obstacles = wh.query(
         """
@@ -269,10 +269,10 @@ def collect_meetings(wh: Warehouse, period: Period) -> MeetingData:
         from marts.mart_obstacles o
         join marts.dim_unit u on u.unit_code = o.unit_code
         left join marts.dim_kpi k on k.kpi_code = o.kpi_code
-        where o.fiscal_year = ? and o.period_no = ?
+        where o.fiscal_year = :fiscal_year and o.period_no = :period_no
         order by o.policy_code, o.kpi_code, o.unit_code
         """,
-        [year, number],
+        {"fiscal_year": year, "period_no": number},
     )
     return MeetingData(period, units, policies, kpi_rows, assignments, compliance, obstacles)
 

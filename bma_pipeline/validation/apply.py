@@ -98,21 +98,20 @@ def _validate_batch(
     rows = wh.query(
         "select r.* from raw.submission_rows r join raw.submission_files f using (file_id) "
         "where f.outcome = 'ingested' and f.validated_at is null "
-        "and r.file_id between ? and ? order by r.file_id, r.row_number",
-        [first, last],
+        "and r.file_id between :first and :last order by r.file_id, r.row_number",
+        {"first": first, "last": last},
     )
     rows = _typed_rows(rows)
     quarantine = validate_submission_rows(rows, catalog)
     now = datetime.now(ZoneInfo("Asia/Bangkok")).replace(tzinfo=None, microsecond=0)
     quarantine = quarantine.assign(quarantined_at=pd.Timestamp(now))[list(QUARANTINED_ROWS_COLUMNS)]
-    placeholders = ", ".join("?" for _ in batch)
     with wh.transaction():
         # Re-running after a crash: clear verdicts of these files first (idempotent).
-        wh.execute(f"delete from raw.quarantined_rows where file_id in ({placeholders})", batch)
+        wh.execute("delete from raw.quarantined_rows where file_id in :files", {"files": batch})
         wh.append(RAW_SCHEMA, "quarantined_rows", quarantine)
         wh.execute(
-            f"update raw.submission_files set validated_at = ? where file_id in ({placeholders})",
-            [now, *batch],
+            "update raw.submission_files set validated_at = :now where file_id in :files",
+            {"now": now, "files": batch},
         )
     reasons.update(quarantine["reason_codes"].str.split(",").explode().dropna())
     return len(rows), len(quarantine)

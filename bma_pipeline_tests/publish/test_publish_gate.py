@@ -61,8 +61,8 @@ def _check_gate_protects_bi(tmp_path, warehouse: str) -> None:
     assert at_cap > 120
     with connect(warehouse) as wh:
         wh.execute(
-            "update marts.mart_group_progress set progress_pct = ? where group_code = 'CITY'",
-            [at_cap],
+            "update marts.mart_group_progress set progress_pct = :pct where group_code = 'CITY'",
+            {"pct": at_cap},
         )
     assert _publish(warehouse, reports).success
     with connect(warehouse, read_only=True) as wh:

@@ -31,16 +31,16 @@ def pct(value: float | None) -> str:
 def group_progress(wh: Warehouse, period_key: str) -> pd.DataFrame:
     return wh.query(
         "select group_code, progress_pct, status, n_policies, n_policies_with_data "
-        "from marts.mart_group_progress where period_key = ? order by group_code",
-        [period_key],
+        "from marts.mart_group_progress where period_key = :period order by group_code",
+        {"period": period_key},
     )
 
 
 def policies(wh: Warehouse, period_key: str) -> pd.DataFrame:
     return wh.query(
         "select policy_code, dimension_code, is_key_project, progress_pct, status "
-        "from marts.mart_policy_progress where period_key = ? order by policy_code",
-        [period_key],
+        "from marts.mart_policy_progress where period_key = :period order by policy_code",
+        {"period": period_key},
     )
 
 
@@ -49,9 +49,9 @@ def status_by_dimension(wh: Warehouse, period_key: str) -> dict[str, dict[str, i
     rows = wh.query(
         "select d.dimension_code, p.status, count(p.policy_code) as n "
         "from marts.dim_dimension d left join marts.mart_policy_progress p "
-        "  on p.dimension_code = d.dimension_code and p.period_key = ? "
+        "  on p.dimension_code = d.dimension_code and p.period_key = :period "
         "group by 1, 2",
-        [period_key],
+        {"period": period_key},
     )
     out: dict[str, dict[str, int]] = {}
     for row in rows.itertuples():
@@ -66,9 +66,9 @@ def district_compliance(wh: Warehouse, period_key: str) -> dict[str, str]:
     rows = wh.query(
         "select u.unit_code, c.compliance_status from marts.dim_unit u "
         "left join marts.mart_submission_compliance c "
-        "  on c.unit_code = u.unit_code and c.period_key = ? "
+        "  on c.unit_code = u.unit_code and c.period_key = :period "
         "where u.unit_type = 'district'",
-        [period_key],
+        {"period": period_key},
     )
     return {r.unit_code: r.compliance_status or "no_target" for r in rows.itertuples()}
 
@@ -76,8 +76,8 @@ def district_compliance(wh: Warehouse, period_key: str) -> dict[str, str]:
 def lead_policies(wh: Warehouse, unit_code: str, period_key: str) -> pd.DataFrame:
     return wh.query(
         "select m.policy_code, m.status, m.progress_pct from marts.mart_policy_progress m "
-        "where m.period_key = ? and m.policy_code in "
-        "  (select policy_code from marts.dim_assignment where role = 'H' and unit_code = ?) "
+        "where m.period_key = :period and m.policy_code in "
+        "  (select policy_code from marts.dim_assignment where role = 'H' and unit_code = :unit) "
         "order by m.policy_code",
-        [period_key, unit_code],
+        {"period": period_key, "unit": unit_code},
     )

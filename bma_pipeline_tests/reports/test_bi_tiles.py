@@ -168,8 +168,8 @@ def test_tiles_run_on_postgresql_as_the_bi_reader(report_run, pg_database_url):
         for mart in PUBLISHED_MARTS:
             types = source.query(
                 "select column_name, data_type from information_schema.columns "
-                "where table_schema = 'marts' and table_name = ? order by ordinal_position",
-                [mart],
+                "where table_schema = 'marts' and table_name = :mart order by ordinal_position",
+                {"mart": mart},
             )
             columns = {r.column_name: PG_TYPES[r.data_type] for r in types.itertuples()}
             frame = source.query(f"select * from marts.{mart}").convert_dtypes()

@@ -27,16 +27,15 @@ def marts(report_run: ReportRun) -> dict[str, pd.DataFrame]:
     with report_run.read() as wh:
         policies = expected.lead_policies(wh, unit, PERIOD_KEY)
         codes = list(policies["policy_code"])
-        marks = ", ".join("?" for _ in codes)
         kpis = wh.query(
             "select policy_code, kpi_code, unit_code, role, achievement_ratio, status "
-            f"from marts.fct_kpi_progress where period_key = ? and policy_code in ({marks})",
-            [PERIOD_KEY, *codes],
+            "from marts.fct_kpi_progress where period_key = :period and policy_code in :codes",
+            {"period": PERIOD_KEY, "codes": codes},
         )
         support = wh.query(
-            f"select distinct unit_code from marts.dim_assignment where role = 'R' "
-            f"and policy_code in ({marks}) and unit_code <> ?",
-            [*codes, unit],
+            "select distinct unit_code from marts.dim_assignment where role = 'R' "
+            "and policy_code in :codes and unit_code <> :unit",
+            {"codes": codes, "unit": unit},
         )
         compliance = wh.query(
             "select unit_code, period_no, period_key, compliance_status "
@@ -44,8 +43,8 @@ def marts(report_run: ReportRun) -> dict[str, pd.DataFrame]:
         )
         obstacles = wh.query(
             "select unit_code, kpi_code, obstacles from marts.mart_obstacles "
-            f"where period_key = ? and policy_code in ({marks})",
-            [PERIOD_KEY, *codes],
+            "where period_key = :period and policy_code in :codes",
+            {"period": PERIOD_KEY, "codes": codes},
         )
     compliance = compliance[compliance["unit_code"].isin(support["unit_code"])]
     return {"policies": policies, "kpis": kpis, "compliance": compliance, "obstacles": obstacles}
@@ -56,8 +55,8 @@ def test_one_pack_per_lead_unit_with_policies(report_run):
         leads = wh.query(
             "select distinct a.unit_code from marts.dim_assignment a "
             "join marts.mart_policy_progress m on m.policy_code = a.policy_code "
-            "where a.role = 'H' and m.period_key = ?",
-            [PERIOD_KEY],
+            "where a.role = 'H' and m.period_key = :period",
+            {"period": PERIOD_KEY},
         )
     packs = sorted(p.stem for p in (report_run.period_dir / "meetings").glob("*.html"))
     assert packs == sorted(leads["unit_code"])

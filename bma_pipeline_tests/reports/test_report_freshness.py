@@ -32,8 +32,8 @@ def _bump(warehouse: str, period_no: int) -> None:
     with connect(warehouse) as wh:
         wh.execute(
             "update marts.fct_kpi_progress set actual_ytd = actual_ytd + 1 "
-            "where period_no = ? and actual_ytd is not null",
-            [period_no],
+            "where period_no = :period and actual_ytd is not null",
+            {"period": period_no},
         )
 
 

@@ -13,7 +13,7 @@ import hmac
 import pytest
 
 from bma_pipeline import warehouse
-from bma_pipeline.publish.grants import BI_READER_ROLE, grant_bi_reader, scram_sha256_verifier
+from bma_pipeline.publish.grants import BI_READER_ROLE, grant_bi_reader
 
 from .conftest import MARTS, DbtBuild, load_fixture_duckdb, pg_params
 
@@ -151,22 +151,28 @@ def test_private_schemas_are_never_granted(tmp_path):
         grant_bi_reader(wh, schemas=("marts", "raw"))
 
 
-def test_scram_verifier_matches_rfc_7677_example():
-    # RFC 7677 §3: user 'user', password 'pencil', salt W22ZaJ0SNY7soEsUEjb6gQ==, 4096 iterations
-    salt = base64.b64decode("W22ZaJ0SNY7soEsUEjb6gQ==")
-    verifier = scram_sha256_verifier("pencil", salt)
-    method, rest = verifier.split("$", 1)
+@pytest.mark.postgres
+def test_a_password_is_stored_as_a_scram_verifier_of_that_password(bi_reader, postgres_build):
+    """The verifier psycopg computes, checked against RFC 5802's key derivation written out here."""
+    with warehouse.connect(_admin_url(postgres_build.location)) as wh:
+        grant_bi_reader(wh, password="pencil")
+        stored = wh.scalar(
+            "select rolpassword from pg_catalog.pg_authid where rolname = :role",
+            {"role": BI_READER_ROLE},
+        )
+        grant_bi_reader(wh)  # no password given: the role keeps the one it has
+        again = wh.scalar(
+            "select rolpassword from pg_catalog.pg_authid where rolname = :role",
+            {"role": BI_READER_ROLE},
+        )
+    assert again == stored and "pencil" not in stored
+    method, rest = stored.split("$", 1)
     iterations_salt, keys = rest.split("$")
-    assert method == "SCRAM-SHA-256" and iterations_salt == "4096:W22ZaJ0SNY7soEsUEjb6gQ=="
-    stored_key, server_key = (base64.b64decode(k) for k in keys.split(":"))
-    nonce = "rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0"
-    auth_message = (
-        f"n=user,r=rOprNGfwEbeRWgbNEkqO,r={nonce},s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096,"
-        f"c=biws,r={nonce}"
-    ).encode()
-    server_signature = hmac.new(server_key, auth_message, hashlib.sha256).digest()
-    assert base64.b64encode(server_signature) == b"6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4="
-    client_signature = hmac.new(stored_key, auth_message, hashlib.sha256).digest()
-    client_proof = base64.b64decode("dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=")
-    client_key = bytes(a ^ b for a, b in zip(client_proof, client_signature, strict=True))
+    iterations, salt = iterations_salt.split(":")
+    assert method == "SCRAM-SHA-256" and int(iterations) >= 4096
+    salted = hashlib.pbkdf2_hmac("sha256", b"pencil", base64.b64decode(salt), int(iterations))
+    client_key = hmac.new(salted, b"Client Key", hashlib.sha256).digest()
+    server_key = hmac.new(salted, b"Server Key", hashlib.sha256).digest()
+    stored_key, stored_server_key = (base64.b64decode(k) for k in keys.split(":"))
     assert hashlib.sha256(client_key).digest() == stored_key
+    assert server_key == stored_server_key

@@ -17,7 +17,7 @@ SUPERSET_VENV := .venv-superset
 SUPERSET_PG ?= postgresql://postgres@127.0.0.1:5432/bma_demo
 SUPERSET_BI_URL ?= postgresql://bma_bi_reader@127.0.0.1:5432/bma_demo
 
-.PHONY: setup demo test lint format dev clean dbt-manifest system-packages superset \
+.PHONY: setup demo test lint format dev clean dbt-manifest dbt-sources system-packages superset \
 	superset-stop superset-venv superset-lock superset-warehouse bench
 
 # Debian packages the reports need: chromium (browser tests) and a Thai font (PDF, screenshots).
@@ -41,6 +41,10 @@ dbt_project/target/manifest.json: $(VENV)/.installed $(shell find dbt_project/mo
 	PATH=$(CURDIR)/$(BIN):$$PATH BMA_DUCKDB_PATH=$(CURDIR)/$(DATA)/.parse.duckdb \
 	  $(BIN)/dagster-dbt project prepare-and-package --file bma_pipeline/defs/transform/project.py
 	touch $@
+
+# dbt's source YAML for the ledger is generated from the column registry (bma_pipeline/columns.py).
+dbt-sources: $(VENV)/.installed
+	$(BIN)/python -c "from bma_pipeline.columns import write_dbt_sources; write_dbt_sources()"
 
 system-packages:
 	@if command -v chromium >/dev/null && fc-list :lang=th family | grep -q .; then exit 0; fi; \

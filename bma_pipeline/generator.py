@@ -29,41 +29,17 @@ from zoneinfo import ZoneInfo
 
 import openpyxl
 
+from bma_pipeline.columns import STATUS, SUBMISSION
 from bma_pipeline.fiscal import DEFAULT_DEADLINE_DAYS, THAI_MONTHS_SHORT, Period
 from bma_pipeline.reference.catalog import Catalog, load_catalog
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 
-CANONICAL_HEADERS = [
-    "unit_code",
-    "fiscal_year",
-    "period_no",
-    "kpi_code",
-    "actual_value",
-    "budget_spent_baht",
-    "status",
-    "obstacles",
-    "reported_on",
-    "reporter",
-]
-THAI_HEADERS = [
-    "รหัสหน่วยงาน",
-    "ปีงบประมาณ",
-    "งวดที่",
-    "รหัสตัวชี้วัด",
-    "ผลการดำเนินงาน",
-    "งบประมาณที่ใช้ (บาท)",
-    "สถานะ",
-    "ปัญหาอุปสรรค",
-    "วันที่รายงาน",
-    "ผู้รายงาน",
-]
-STATUS_TH = {
-    "not_started": "ยังไม่เริ่ม",
-    "in_progress": "กำลังดำเนินการ",
-    "completed": "แล้วเสร็จ",
-    "delayed": "ล่าช้า",
-}
+# Headers as units write them: the registry's canonical names or Thai labels, in its order.
+CANONICAL_HEADERS = list(SUBMISSION.names)
+THAI_HEADERS = [str(column.label_th) for column in SUBMISSION.columns]
+SHORT_PERIOD_HEADER = "งวด"  # one of period_no's aliases, written by some units
+STATUS_TH = STATUS.labels_th
 _THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
 
 # Measure units (English) whose values carry one decimal.
@@ -505,7 +481,7 @@ def _headers(profile: _Profile) -> list[str]:
         return list(CANONICAL_HEADERS)
     headers = list(THAI_HEADERS)
     if profile.short_period_header:
-        headers[2] = "งวด"
+        headers[SUBMISSION.names.index("period_no")] = SHORT_PERIOD_HEADER
     return headers
 
 

@@ -16,7 +16,7 @@ import dagster as dg
 from pydantic import Field
 
 from bma_pipeline.fiscal import DEFAULT_DEADLINE_DAYS
-from bma_pipeline.intake.ledger import DEFAULT_MAX_BYTES
+from bma_pipeline.intake.readers import DEFAULT_MAX_BYTES
 from bma_pipeline.warehouse import Warehouse, WarehouseLocation, connect
 
 BANGKOK = ZoneInfo("Asia/Bangkok")

@@ -15,10 +15,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from bma_pipeline.intake.headers import CANONICAL_COLUMNS
-from bma_pipeline.intake.ledger import DEFAULT_MAX_BYTES
+from bma_pipeline.columns import SUBMISSION
 from bma_pipeline.intake.parse import parse_submission_rows
-from bma_pipeline.intake.readers import FileRejected, SheetTable, read_submission
+from bma_pipeline.intake.readers import DEFAULT_MAX_BYTES, FileRejected, SheetTable, read_submission
 from bma_pipeline.reference.catalog import Catalog, load_catalog
 from bma_pipeline.validation.quarantine import (
     build_quarantine,
@@ -28,7 +27,7 @@ from bma_pipeline.validation.quarantine import (
 from bma_pipeline.validation.schemas import prepare_submission_rows
 
 CHECK_FILE_ID = 0
-_COLUMN_RANK = {column: rank for rank, column in enumerate(CANONICAL_COLUMNS)}
+_COLUMN_RANK = {column: rank for rank, column in enumerate(SUBMISSION.names)}
 
 
 @dataclass(frozen=True)

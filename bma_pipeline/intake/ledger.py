@@ -22,13 +22,12 @@ import numpy as np
 import pandas as pd
 
 from bma_pipeline.batching import batches_by_rows
+from bma_pipeline.columns import RAW_SCHEMA, SUBMISSION_FILES, SUBMISSION_ROWS
 from bma_pipeline.intake.parse import parse_many
-from bma_pipeline.intake.readers import FileRejected, SheetTable, read_submission
+from bma_pipeline.intake.readers import DEFAULT_MAX_BYTES, FileRejected, SheetTable, read_submission
 from bma_pipeline.warehouse import Warehouse
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
-RAW_SCHEMA = "raw"
 # Files read and parsed together: bounds memory to one chunk, amortises pandas overhead.
 # Range 1–10,000 files; 1 parses file by file (slow), larger holds more cell text at once.
 CHUNK_FILES = 200
@@ -38,54 +37,6 @@ CHUNK_BYTES = 64 * 1024 * 1024
 # whole files only. Range ≥ 1 (1: file by file, ~13 ms per commit on DuckDB); a commit costs
 # ~40 ms here whatever its size up to ~50,000 rows, larger holds the writer lock longer.
 WRITE_ROWS = 10_000
-
-SUBMISSION_FILES_COLUMNS = {
-    "file_id": "bigint",
-    "path": "varchar",
-    "unit_folder": "varchar",
-    "file_name": "varchar",
-    "sha256": "varchar",
-    "bytes": "bigint",
-    "received_at": "timestamp",
-    "outcome": "varchar",
-    "reason_code": "varchar",
-    "reason": "varchar",
-    "n_rows": "integer",
-    "n_skipped_rows": "integer",
-    "ingested_at": "timestamp",
-    "validated_at": "timestamp",
-}
-
-_CANONICAL = (
-    "unit_code",
-    "fiscal_year",
-    "period_no",
-    "kpi_code",
-    "actual_value",
-    "budget_spent_baht",
-    "status",
-    "obstacles",
-    "reported_on",
-    "reporter",
-)
-SUBMISSION_ROWS_COLUMNS = {
-    "file_id": "bigint",
-    "row_number": "integer",
-    "unit_folder": "varchar",
-    "raw_cells": "varchar",
-    **{f"raw_{c}": "varchar" for c in _CANONICAL},
-    "unit_code": "varchar",
-    "fiscal_year": "integer",
-    "period_no": "integer",
-    "period_key_fiscal_year": "integer",
-    "kpi_code": "varchar",
-    "actual_value": "double precision",
-    "budget_spent_baht": "double precision",
-    "status": "varchar",
-    "obstacles": "varchar",
-    "reported_on": "date",
-    "reporter": "varchar",
-}
 
 
 @dataclass(frozen=True)
@@ -113,8 +64,8 @@ class IngestReport:
 
 
 def ensure_ledger_tables(wh: Warehouse) -> None:
-    wh.create_table(RAW_SCHEMA, "submission_files", SUBMISSION_FILES_COLUMNS)
-    wh.create_table(RAW_SCHEMA, "submission_rows", SUBMISSION_ROWS_COLUMNS)
+    for table in (SUBMISSION_FILES, SUBMISSION_ROWS):
+        wh.create_table(table.schema, table.name, table.sql_types)
 
 
 def sha256_of(path: Path) -> str:
@@ -201,8 +152,8 @@ def _file_record(
 
 # A lone file record is one bound-parameter insert: a one-row frame costs ~5 ms to build and scan.
 _INSERT_FILE_RECORD = (
-    f"insert into {RAW_SCHEMA}.submission_files ({', '.join(SUBMISSION_FILES_COLUMNS)}) "
-    f"values ({', '.join(':' + column for column in SUBMISSION_FILES_COLUMNS)})"
+    f"insert into {SUBMISSION_FILES.qualified} ({', '.join(SUBMISSION_FILES.names)}) "
+    f"values ({', '.join(':' + column for column in SUBMISSION_FILES.names)})"
 )
 
 
@@ -345,7 +296,7 @@ def _write_files(
             rows = pd.concat(frames, ignore_index=True, copy=False)
             lengths = [len(frame) for frame in frames]
             rows.insert(0, "file_id", np.repeat(np.array(frame_ids, dtype="int64"), lengths))
-            wh.append(RAW_SCHEMA, "submission_rows", rows[list(SUBMISSION_ROWS_COLUMNS)])
+            wh.append(RAW_SCHEMA, "submission_rows", rows[list(SUBMISSION_ROWS.names)])
     for file_id, (entry, record) in enumerate(zip(batch, records, strict=True), first_id):
         if record["outcome"] == "ingested":
             report.files_ingested += 1
@@ -362,8 +313,8 @@ def _write_files(
 
 def _records_frame(records: list[dict[str, object]]) -> pd.DataFrame:
     """File records as a frame typed like raw.submission_files (a bound insert costs ~1 ms)."""
-    frame = pd.DataFrame.from_records(records, columns=list(SUBMISSION_FILES_COLUMNS))
-    for column, sql_type in SUBMISSION_FILES_COLUMNS.items():
+    frame = pd.DataFrame.from_records(records, columns=list(SUBMISSION_FILES.names))
+    for column, sql_type in SUBMISSION_FILES.sql_types.items():
         if sql_type in ("bigint", "integer"):
             frame[column] = frame[column].astype("int64")
         elif sql_type == "timestamp":

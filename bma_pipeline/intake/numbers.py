@@ -2,16 +2,20 @@
 
 What belongs here: Thai digits (๐–๙), thousands separators, surrounding spaces,
 a leading or trailing ``%``, and the markers districts use for "no value"
-(``-``, ``#N/A``, …). Every function takes and returns a pandas Series and works
-with ``.str`` methods and ``pd.to_numeric``: no Python loop per cell. What does
+(``-``, ``#N/A``, …: `bma_pipeline.columns.MISSING_MARKERS`). Every function takes and
+returns a pandas Series and works with ``.str`` methods and ``pd.to_numeric``: no Python loop per cell. What does
 not belong: judging a value (negative, out of range) — that is validation's job;
 a number that does not parse simply becomes NaN/NA here.
 """
 
 from __future__ import annotations
 
+from collections.abc import Set
+
 import numpy as np
 import pandas as pd
+
+from bma_pipeline.columns import MISSING_MARKERS
 
 THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
 _THAI_TO_ARABIC = str.maketrans(THAI_DIGITS, "0123456789")
@@ -21,8 +25,6 @@ _INVISIBLE = "[\u200b\u200c\u200d\u2060\ufeff]"
 # Unicode minus signs and dashes used in front of a number.
 _MINUS_SIGNS = "[\u2212\u2012\u2013\ufe63\uff0d]"
 
-# What districts write for "no value"; compared after stripping, case-insensitively.
-MISSING_MARKERS = frozenset({"", "-", "--", "—", "–", "#n/a", "n/a", "na", "null", "none"})
 
 # An optionally signed number with either no grouping or correct groups of three.
 _NUMBER = (
@@ -52,10 +54,11 @@ def clean_text(s: pd.Series) -> pd.Series:
     return normalise_thai_digits(s).str.replace(_INVISIBLE, "", regex=True).str.strip()
 
 
-def is_missing_marker(s: pd.Series) -> pd.Series:
-    """True where a cell is blank or holds a "no value" marker such as '-' or '#N/A'."""
+def is_missing_marker(s: pd.Series, markers: Set[str] = MISSING_MARKERS) -> pd.Series:
+    """True where a cell is blank or holds a "no value" marker such as '-' or '#N/A' (the
+    column registry's `MISSING_MARKERS`, compared after stripping, case-insensitively)."""
     text = clean_text(s).str.casefold()
-    return text.isna() | text.isin(MISSING_MARKERS)
+    return (text.isna() | text.isin(markers)).astype(bool)
 
 
 def parse_numbers(s: pd.Series) -> pd.Series:

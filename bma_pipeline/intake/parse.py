@@ -19,59 +19,22 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
+from bma_pipeline.columns import STATUS, SUBMISSION, SUBMISSION_ROWS, Column
 from bma_pipeline.intake.dates import parse_dates
-from bma_pipeline.intake.headers import CANONICAL_COLUMNS
-from bma_pipeline.intake.numbers import clean_text, parse_integers, parse_numbers
+from bma_pipeline.intake.numbers import clean_text, is_missing_marker, parse_integers, parse_numbers
 from bma_pipeline.intake.readers import SheetTable
 
 BE_OFFSET = 543
 _Parsed = TypeVar("_Parsed", pd.Series, pd.DataFrame)
-# The raw.submission_rows columns this module produces (all but file_id), in table order.
-SUBMISSION_ROWS_COLUMNS: tuple[str, ...] = (
-    "row_number",
-    "unit_folder",
-    "raw_cells",
-    *(f"raw_{column}" for column in CANONICAL_COLUMNS),
-    "unit_code",
-    "fiscal_year",
-    "period_no",
-    "period_key_fiscal_year",
-    "kpi_code",
-    "actual_value",
-    "budget_spent_baht",
-    "status",
-    "obstacles",
-    "reported_on",
-    "reporter",
-)
+# The raw.submission_rows columns this module produces: all but file_id, in table order.
+_ROW_COLUMNS = [name for name in SUBMISSION_ROWS.names if name != "file_id"]
 
-STATUS_VALUES = ("not_started", "in_progress", "completed", "delayed")
-_STATUS_WORDS: dict[str, tuple[str, ...]] = {
-    "not_started": (
-        "ยังไม่เริ่ม",
-        "ยังไม่เริ่มดำเนินการ",
-        "ยังไม่ดำเนินการ",
-        "not started",
-        "not_started",
-    ),
-    "in_progress": (
-        "กำลังดำเนินการ",
-        "อยู่ระหว่างดำเนินการ",
-        "ระหว่างดำเนินการ",
-        "in progress",
-        "in_progress",
-        "ongoing",
-    ),
-    "completed": (
-        "แล้วเสร็จ",
-        "ดำเนินการแล้วเสร็จ",
-        "เสร็จสิ้น",
-        "เสร็จแล้ว",
-        "completed",
-        "complete",
-        "done",
-    ),
-    "delayed": ("ล่าช้า", "ล่าช้ากว่าแผน", "ล่าช้ากว่ากำหนด", "delayed", "late"),
+# Other spellings of each status besides its code and its Thai label in the registry.
+_STATUS_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "not_started": ("ยังไม่เริ่มดำเนินการ", "ยังไม่ดำเนินการ", "not started"),
+    "in_progress": ("อยู่ระหว่างดำเนินการ", "ระหว่างดำเนินการ", "in progress", "ongoing"),
+    "completed": ("ดำเนินการแล้วเสร็จ", "เสร็จสิ้น", "เสร็จแล้ว", "complete", "done"),
+    "delayed": ("ล่าช้ากว่าแผน", "ล่าช้ากว่ากำหนด", "late"),
 }
 
 _PERIOD_KEY = r"^(?P<y>\d{4})\s*[-/_ ]?\s*[Pp]\s*(?P<n>\d{1,2})$"
@@ -89,8 +52,8 @@ def _normalise_word(s: pd.Series) -> pd.Series:
 
 _STATUS_INDEX: dict[str, str] = {
     word: status
-    for status, words in _STATUS_WORDS.items()
-    for word in _normalise_word(pd.Series(words, dtype=object))
+    for status, label in STATUS.values
+    for word in _normalise_word(pd.Series([status, label, *_STATUS_SYNONYMS[status]], dtype=object))
 }
 
 
@@ -129,9 +92,33 @@ def parse_periods(s: pd.Series) -> pd.DataFrame:
     )
 
 
-def _text_or_none(s: pd.Series) -> pd.Series:
+def parse_text(s: pd.Series) -> pd.Series:
+    """Free text, stripped; None when blank."""
     text = s.astype(object).where(s.notna(), None).str.strip()
     return text.where(text.notna() & (text != ""), None)
+
+
+# How a cell of each kind of column is read (`Column.kind`); fiscal years and periods are
+# read together in `_parse_columns`, since a period key also carries a year.
+CELL_PARSERS: dict[str, Callable[[pd.Series], pd.Series]] = {
+    "code": parse_codes,
+    "number": parse_numbers,
+    "status": parse_status,
+    "text": parse_text,
+    "date": parse_dates,
+    "fiscal_year": parse_fiscal_years,
+}
+
+
+def without_missing_markers(s: pd.Series, column: Column) -> pd.Series:
+    """The cells of `column` with its missing markers ('-', '#N/A', 'none', …) as None."""
+    text = s.astype(object)
+    return text.where(~is_missing_marker(text, column.missing_markers).to_numpy(), None)
+
+
+def _parsed(column: Column, raw: pd.Series) -> pd.Series:
+    parse = CELL_PARSERS[column.kind]
+    return _on_distinct(lambda cells: parse(without_missing_markers(cells, column)), raw)
 
 
 def raw_cells_json(rows: pd.DataFrame, headers: list[str]) -> pd.Series:
@@ -163,7 +150,7 @@ def _file_columns(table: SheetTable) -> tuple[list[str], dict[str, list[object]]
     cells = table.rows.loc[:, table.headers].to_numpy(dtype=object)
     records = cells.tolist()
     raw: dict[str, list[object]] = {}
-    for column in CANONICAL_COLUMNS:
+    for column in SUBMISSION.names:
         positions = [i for i, c in enumerate(table.columns) if c == column]
         if not positions:
             raw[column] = [None] * len(records)
@@ -200,7 +187,7 @@ def parse_many(items: Sequence[tuple[SheetTable, str]]) -> list[pd.DataFrame]:
     row_numbers: list[object] = []
     unit_folders: list[str] = []
     raw_cells: list[str] = []
-    raw: dict[str, list[object]] = {column: [] for column in CANONICAL_COLUMNS}
+    raw: dict[str, list[object]] = {column: [] for column in SUBMISSION.names}
     for table, unit_folder in items:
         n = len(table.rows)
         lengths.append(n)
@@ -208,7 +195,7 @@ def parse_many(items: Sequence[tuple[SheetTable, str]]) -> list[pd.DataFrame]:
         unit_folders.extend([unit_folder] * n)
         file_json, file_raw = _file_columns(table)
         raw_cells.extend(file_json)
-        for column in CANONICAL_COLUMNS:
+        for column in SUBMISSION.names:
             raw[column].extend(file_raw[column])
     frame = _parse_columns(
         {column: pd.Series(values, dtype=object) for column, values in raw.items()},
@@ -241,30 +228,32 @@ def _parse_columns(
     unit_folders: list[str],
     raw_cells: list[str],
 ) -> pd.DataFrame:
-    periods = _on_distinct(parse_periods, raw["period_no"])
-    fiscal_year = _on_distinct(parse_fiscal_years, raw["fiscal_year"])
+    period_column, year_column = SUBMISSION.column("period_no"), SUBMISSION.column("fiscal_year")
+    periods = _on_distinct(
+        lambda cells: parse_periods(without_missing_markers(cells, period_column)),
+        raw["period_no"],
+    )
+    fiscal_year = _parsed(year_column, raw["fiscal_year"])
     key_year = periods["period_key_fiscal_year"]
     # A CE fiscal year is unambiguous when the period key beside it gives the BE year.
     is_ce_with_key = fiscal_year.between(1900, 2300) & (key_year == fiscal_year + BE_OFFSET)
     fiscal_year = fiscal_year.mask(is_ce_with_key.fillna(False).astype(bool), key_year)
 
+    parsed: dict[str, pd.Series] = {
+        "fiscal_year": fiscal_year.astype("Int64"),
+        "period_no": periods["period_no"].astype("Int64"),
+        "period_key_fiscal_year": key_year.astype("Int64"),
+    }
+    for column in SUBMISSION.columns:
+        if column.name not in parsed:
+            parsed[column.name] = _parsed(column, raw[column.name])
     frame = pd.DataFrame(
         {
             "row_number": pd.Series(row_numbers, dtype="int64"),
             "unit_folder": pd.Series(unit_folders, dtype=object),
             "raw_cells": pd.Series(raw_cells, dtype=object),
-            **{f"raw_{column}": raw[column] for column in CANONICAL_COLUMNS},
-            "unit_code": _on_distinct(parse_codes, raw["unit_code"]),
-            "fiscal_year": fiscal_year.astype("Int64"),
-            "period_no": periods["period_no"].astype("Int64"),
-            "period_key_fiscal_year": key_year.astype("Int64"),
-            "kpi_code": _on_distinct(parse_codes, raw["kpi_code"]),
-            "actual_value": _on_distinct(parse_numbers, raw["actual_value"]),
-            "budget_spent_baht": _on_distinct(parse_numbers, raw["budget_spent_baht"]),
-            "status": _on_distinct(parse_status, raw["status"]),
-            "obstacles": _on_distinct(_text_or_none, raw["obstacles"]),
-            "reported_on": _on_distinct(parse_dates, raw["reported_on"]),
-            "reporter": _on_distinct(_text_or_none, raw["reporter"]),
+            **{f"raw_{column}": raw[column] for column in SUBMISSION.names},
+            **parsed,
         }
     )
-    return frame.loc[:, list(SUBMISSION_ROWS_COLUMNS)]
+    return frame.loc[:, _ROW_COLUMNS]

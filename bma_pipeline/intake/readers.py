@@ -26,10 +26,11 @@ from typing import Any
 
 import pandas as pd
 
+from bma_pipeline.columns import SUBMISSION, Layout
 from bma_pipeline.intake.headers import canonical_column, find_header_row
 from bma_pipeline.intake.numbers import parse_numbers
 
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024  # larger files are rejected (a setting: max_file_bytes)
 ACCEPTED_EXTENSIONS = (".csv", ".xlsx", ".xlsm")
 # Zip-bomb limits, checked on the zip directory before openpyxl inflates anything.
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
@@ -76,7 +77,9 @@ class SheetTable:
     sheet_name: str | None
 
 
-def read_submission(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> SheetTable:
+def read_submission(
+    path: Path, max_bytes: int = DEFAULT_MAX_BYTES, layout: Layout = SUBMISSION
+) -> SheetTable:
     """Read a CSV/XLSX submission; raise FileRejected when it cannot be ingested."""
     path = Path(path)
     extension = path.suffix.lower()
@@ -102,11 +105,11 @@ def read_submission(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> SheetTabl
     encoding: str | None = None
     sheet_name: str | None = None
     if extension == ".csv":
-        grid, encoding = _read_csv_grid(path)
+        grid, encoding = _read_csv_grid(path, layout)
     else:
         check_zip_bomb(path)
-        grid, sheet_name = _read_xlsx_grid(path)
-    return _table_from_grid(path, grid, encoding, sheet_name)
+        grid, sheet_name = _read_xlsx_grid(path, layout)
+    return _table_from_grid(path, grid, encoding, sheet_name, layout)
 
 
 def _empty(path: Path) -> FileRejected:
@@ -149,7 +152,7 @@ def detect_encoding(raw: bytes) -> str:
     return "utf-8"
 
 
-def _read_csv_grid(path: Path) -> tuple[list[list[str | None]], str]:
+def _read_csv_grid(path: Path, layout: Layout) -> tuple[list[list[str | None]], str]:
     raw = path.read_bytes()
     if b"\x00" in raw:
         raise _unreadable(path, "binary content")
@@ -160,7 +163,7 @@ def _read_csv_grid(path: Path) -> tuple[list[list[str | None]], str]:
         raise _unreadable(path, f"not UTF-8 or Thai cp874/TIS-620 at byte {exc.start}") from exc
     # A single cell may legitimately be long; never reject a file only for that.
     csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
-    delimiter = _pick_delimiter(text)
+    delimiter = _pick_delimiter(text, layout)
     try:
         records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
@@ -168,7 +171,7 @@ def _read_csv_grid(path: Path) -> tuple[list[list[str | None]], str]:
     return [[_blank_to_none(cell) for cell in record] for record in records], encoding
 
 
-def _pick_delimiter(text: str) -> str:
+def _pick_delimiter(text: str, layout: Layout) -> str:
     """The delimiter under which a header row is found in the first lines (',' by default)."""
     head = "\n".join(text.splitlines()[:40])
     for delimiter in CSV_DELIMITERS:
@@ -176,7 +179,7 @@ def _pick_delimiter(text: str) -> str:
             rows = list(csv.reader(io.StringIO(head, newline=""), delimiter=delimiter))
         except csv.Error:
             continue
-        if find_header_row(rows) is not None:
+        if find_header_row(rows, layout) is not None:
             return delimiter
     return ","
 
@@ -223,7 +226,7 @@ def check_zip_bomb(
         )
 
 
-def _read_xlsx_grid(path: Path) -> tuple[list[list[str | None]], str]:
+def _read_xlsx_grid(path: Path, layout: Layout) -> tuple[list[list[str | None]], str]:
     import openpyxl  # local import: loading openpyxl costs time the CSV path does not need
 
     try:
@@ -245,7 +248,7 @@ def _read_xlsx_grid(path: Path) -> tuple[list[list[str | None]], str]:
                 grid = [[_cell_text(cell, epoch) for cell in row] for row in sheet.iter_rows()]
             except Exception as exc:
                 raise _corrupt(path, f"sheet {sheet.title!r}: {type(exc).__name__}") from exc
-            if find_header_row(grid) is not None:
+            if find_header_row(grid, layout) is not None:
                 return grid, sheet.title
             first = first or (grid, sheet.title)
         assert first is not None
@@ -347,21 +350,31 @@ def _cell_text(cell: Any, epoch: datetime = EXCEL_ORIGIN) -> str | None:
 # ---------------------------------------------------------------- rows
 
 
+def _no_header(path: Path, layout: Layout) -> FileRejected:
+    required = [layout.column(name) for name in layout.required]
+    named_en = ", ".join(f"{c.name}/{c.label_th}" for c in required)
+    named_th = " ".join(str(c.label_th) for c in required)
+    return FileRejected(
+        "no_header",
+        f"{path.name}: no header row naming the required columns ({named_en}) "
+        "in the first 30 rows; use the template's header row",
+        f"{path.name}: ไม่พบแถวหัวตารางที่มีคอลัมน์ที่จำเป็น ({named_th}) ใน 30 แถวแรก "
+        "กรุณาใช้หัวตารางตามแบบรายงาน",
+    )
+
+
 def _table_from_grid(
-    path: Path, grid: list[list[str | None]], encoding: str | None, sheet_name: str | None
+    path: Path,
+    grid: list[list[str | None]],
+    encoding: str | None,
+    sheet_name: str | None,
+    layout: Layout = SUBMISSION,
 ) -> SheetTable:
     if not any(cell is not None for row in grid for cell in row):
         raise _empty(path)
-    header_index = find_header_row(grid)
+    header_index = find_header_row(grid, layout)
     if header_index is None:
-        raise FileRejected(
-            "no_header",
-            f"{path.name}: no header row naming the required columns (unit_code/รหัสหน่วยงาน, "
-            "fiscal_year/ปีงบประมาณ, period_no/งวดที่, kpi_code/รหัสตัวชี้วัด, "
-            "actual_value/ผลการดำเนินงาน) in the first 30 rows; use the template's header row",
-            f"{path.name}: ไม่พบแถวหัวตารางที่มีคอลัมน์ที่จำเป็น (รหัสหน่วยงาน ปีงบประมาณ งวดที่ "
-            "รหัสตัวชี้วัด ผลการดำเนินงาน) ใน 30 แถวแรก กรุณาใช้หัวตารางตามแบบรายงาน",
-        )
+        raise _no_header(path, layout)
     header_cells = grid[header_index]
     body = grid[header_index + 1 :]
     width = max([len(header_cells), *(len(row) for row in body)])
@@ -374,7 +387,7 @@ def _table_from_grid(
     headers = _unique_names(
         [_at(header_cells, i) or f"column_{i + 1}" for i in positions], reserved={"row_number"}
     )
-    columns = [canonical_column(_at(header_cells, i)) for i in positions]
+    columns = [canonical_column(_at(header_cells, i), layout) for i in positions]
 
     kept: list[list[str | None]] = []
     row_numbers: list[int] = []

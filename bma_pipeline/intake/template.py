@@ -21,42 +21,61 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from bma_pipeline.columns import (
+    ANNUAL_TARGET,
+    KPI_NAME_TH,
+    MEASURE_UNIT_TH,
+    ROLE,
+    STATUS,
+    SUBMISSION,
+)
 from bma_pipeline.fiscal import Period
 from bma_pipeline.intake.headers import canonical_column
 from bma_pipeline.reference.catalog import Catalog, load_catalog
 
-SHEET_NAME = "แบบรายงาน"
+SHEET_NAME = SUBMISSION.label_th
 INSTRUCTIONS_SHEET_NAME = "คำอธิบาย"
-STATUS_LABELS_TH = ("ยังไม่เริ่ม", "กำลังดำเนินการ", "แล้วเสร็จ", "ล่าช้า")
+STATUS_LABELS_TH = tuple(STATUS.labels_th.values())
 
+# The submission's columns (registry) with the informative ones after the KPI code: (column,
+# width in characters, is informative). Informative headers name no canonical column.
+_INFORMATIVE = (KPI_NAME_TH, MEASURE_UNIT_TH, ROLE, ANNUAL_TARGET)
+_WIDTHS = {
+    "unit_code": 13,
+    "fiscal_year": 11,
+    "period_no": 8,
+    "kpi_code": 13,
+    "kpi_name_th": 60,
+    "measure_unit_th": 12,
+    "role": 12,
+    "annual_target": 15,
+    "actual_value": 17,
+    "budget_spent_baht": 20,
+    "status": 17,
+    "obstacles": 40,
+    "reported_on": 14,
+    "reporter": 24,
+}
+_ORDER = (*SUBMISSION.columns[:4], *_INFORMATIVE, *SUBMISSION.columns[4:])
 # (header, canonical column or None for an informative column, width in characters).
-TEMPLATE_COLUMNS: tuple[tuple[str, str | None, int], ...] = (
-    ("รหัสหน่วยงาน", "unit_code", 13),
-    ("ปีงบประมาณ", "fiscal_year", 11),
-    ("งวดที่", "period_no", 8),
-    ("รหัสตัวชี้วัด", "kpi_code", 13),
-    ("ชื่อตัวชี้วัด", None, 60),
-    ("หน่วยนับ", None, 12),
-    ("บทบาท (H/R)", None, 12),
-    ("เป้าหมายทั้งปี", None, 15),
-    ("ผลการดำเนินงาน", "actual_value", 17),
-    ("งบประมาณที่ใช้ (บาท)", "budget_spent_baht", 20),
-    ("สถานะ", "status", 17),
-    ("ปัญหาอุปสรรค", "obstacles", 40),
-    ("วันที่รายงาน", "reported_on", 14),
-    ("ผู้รายงาน", "reporter", 24),
+TEMPLATE_COLUMNS: tuple[tuple[str, str | None, int], ...] = tuple(
+    (str(c.label_th), None if c in _INFORMATIVE else c.name, _WIDTHS[c.name]) for c in _ORDER
 )
 TITLE_ROW = 1
 HEADER_ROW = 2
 FIRST_DATA_ROW = HEADER_ROW + 1
 
+# How to fill each column (the first cell is the column's Thai header).
+_HOW_TO_FILL = {
+    "actual_value": "จำเป็น ตัวเลขไม่ติดลบ: ผลของงวดนี้ (ตัวชี้วัดแบบสะสม) หรือระดับ ณ สิ้นงวด",
+    "budget_spent_baht": "ไม่บังคับ ตัวเลขไม่ติดลบ หน่วยเป็นบาท",
+    "status": "ไม่บังคับ เลือกจากรายการ: " + ", ".join(STATUS_LABELS_TH),
+    "obstacles": "ไม่บังคับ ข้อความ จะนำเสนอต่อหน่วยงานหลัก (H)",
+    "reported_on": "ไม่บังคับ วันที่ เช่น 15/12/2565",
+    "reporter": "ไม่บังคับ ชื่อและเบอร์โทร (ข้อมูลส่วนบุคคล ไม่แสดงในรายงาน)",
+}
 _INSTRUCTIONS = (
-    ("ผลการดำเนินงาน", "จำเป็น ตัวเลขไม่ติดลบ: ผลของงวดนี้ (ตัวชี้วัดแบบสะสม) หรือระดับ ณ สิ้นงวด"),
-    ("งบประมาณที่ใช้ (บาท)", "ไม่บังคับ ตัวเลขไม่ติดลบ หน่วยเป็นบาท"),
-    ("สถานะ", "ไม่บังคับ เลือกจากรายการ: " + ", ".join(STATUS_LABELS_TH)),
-    ("ปัญหาอุปสรรค", "ไม่บังคับ ข้อความ จะนำเสนอต่อหน่วยงานหลัก (H)"),
-    ("วันที่รายงาน", "ไม่บังคับ วันที่ เช่น 15/12/2565"),
-    ("ผู้รายงาน", "ไม่บังคับ ชื่อและเบอร์โทร (ข้อมูลส่วนบุคคล ไม่แสดงในรายงาน)"),
+    *((str(SUBMISSION.column(name).label_th), how) for name, how in _HOW_TO_FILL.items()),
     ("คอลัมน์อื่น", "กรอกไว้ให้แล้ว กรุณาอย่าแก้ไขรหัสหน่วยงาน ปีงบประมาณ งวดที่ และรหัสตัวชี้วัด"),
     ("ตรวจก่อนส่ง", "bma-pipeline check <ไฟล์> --unit <รหัสหน่วยงาน>"),
 )
@@ -118,34 +137,34 @@ def write_template(
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         sheet.column_dimensions[get_column_letter(index)].width = width
 
-    position = {header: index for index, (header, _, _) in enumerate(TEMPLATE_COLUMNS, start=1)}
+    position = {column.name: index for index, column in enumerate(_ORDER, start=1)}
     for offset, kpi in enumerate(rows.itertuples(index=False)):
         row = FIRST_DATA_ROW + offset
         prefilled = {
-            "รหัสหน่วยงาน": unit_code,
-            "ปีงบประมาณ": period.fiscal_year,
-            "งวดที่": period.period_no,
-            "รหัสตัวชี้วัด": kpi.kpi_code,
-            "ชื่อตัวชี้วัด": kpi.name_th,
-            "หน่วยนับ": kpi.measure_unit_th,
-            "บทบาท (H/R)": kpi.role if isinstance(kpi.role, str) else None,
-            "เป้าหมายทั้งปี": float(kpi.annual_target),
+            "unit_code": unit_code,
+            "fiscal_year": period.fiscal_year,
+            "period_no": period.period_no,
+            "kpi_code": kpi.kpi_code,
+            "kpi_name_th": kpi.name_th,
+            "measure_unit_th": kpi.measure_unit_th,
+            "role": kpi.role if isinstance(kpi.role, str) else None,
+            "annual_target": float(kpi.annual_target),
         }
-        for header, value in prefilled.items():
-            cell = sheet.cell(row, position[header], value)
-            if header in ("รหัสหน่วยงาน", "รหัสตัวชี้วัด"):
+        for name, value in prefilled.items():
+            cell = sheet.cell(row, position[name], value)
+            if name in ("unit_code", "kpi_code"):
                 cell.number_format = "@"  # text: Excel must not turn 1001 into a number
-            elif header == "เป้าหมายทั้งปี":
+            elif name == "annual_target":
                 cell.number_format = "#,##0.##"
-            if header in ("ชื่อตัวชี้วัด", "หน่วยนับ", "บทบาท (H/R)", "เป้าหมายทั้งปี"):
+            if name in {c.name for c in _INFORMATIVE}:
                 cell.fill = info_fill
-        sheet.cell(row, position["ผลการดำเนินงาน"]).number_format = "#,##0.##"
-        sheet.cell(row, position["งบประมาณที่ใช้ (บาท)"]).number_format = "#,##0.00"
-        sheet.cell(row, position["วันที่รายงาน"]).number_format = "dd/mm/yyyy"
+        sheet.cell(row, position["actual_value"]).number_format = "#,##0.##"
+        sheet.cell(row, position["budget_spent_baht"]).number_format = "#,##0.00"
+        sheet.cell(row, position["reported_on"]).number_format = "dd/mm/yyyy"
 
     last_row = FIRST_DATA_ROW + len(rows) - 1
     _add_validations(sheet, position, last_row)
-    sheet.freeze_panes = sheet.cell(FIRST_DATA_ROW, position["ชื่อตัวชี้วัด"] + 1)
+    sheet.freeze_panes = sheet.cell(FIRST_DATA_ROW, position["kpi_name_th"] + 1)
     sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(TEMPLATE_COLUMNS))}{last_row}"
 
     notes = workbook.create_sheet(INSTRUCTIONS_SHEET_NAME)
@@ -164,8 +183,8 @@ def write_template(
 def _add_validations(sheet: Worksheet, position: dict[str, int], last_row: int) -> None:
     """Excel's own input checks: the status drop-down and non-negative numbers."""
 
-    def column_range(header: str) -> str:
-        letter = get_column_letter(position[header])
+    def column_range(name: str) -> str:
+        letter = get_column_letter(position[name])
         return f"{letter}{FIRST_DATA_ROW}:{letter}{last_row}"
 
     status = DataValidation(
@@ -173,13 +192,13 @@ def _add_validations(sheet: Worksheet, position: dict[str, int], last_row: int) 
     )
     status.error = "กรุณาเลือกสถานะจากรายการ: " + ", ".join(STATUS_LABELS_TH)
     status.errorTitle = "สถานะไม่ถูกต้อง"
-    status.add(column_range("สถานะ"))
+    status.add(column_range("status"))
     sheet.add_data_validation(status)
-    for header in ("ผลการดำเนินงาน", "งบประมาณที่ใช้ (บาท)"):
+    for name in (c.name for c in SUBMISSION.columns if c.kind == "number"):
         number = DataValidation(
             type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True
         )
         number.error = "กรุณากรอกตัวเลขที่ไม่ติดลบ"
         number.errorTitle = "ต้องเป็นตัวเลข"
-        number.add(column_range(header))
+        number.add(column_range(name))
         sheet.add_data_validation(number)

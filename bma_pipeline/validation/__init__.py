@@ -16,8 +16,8 @@ from bma_pipeline.validation.quarantine import (
 from bma_pipeline.validation.reasons import REASONS, Reason
 from bma_pipeline.validation.schemas import (
     RowConsistencySchema,
-    SubmissionRowSchema,
     build_reference_schema,
+    submission_row_schema,
 )
 
 __all__ = [
@@ -27,8 +27,8 @@ __all__ = [
     "QuarantineSummary",
     "Reason",
     "RowConsistencySchema",
-    "SubmissionRowSchema",
     "accepted_rows",
     "build_reference_schema",
+    "submission_row_schema",
     "validate_submission_rows",
 ]

@@ -16,19 +16,10 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from bma_pipeline.batching import batches_by_rows
-from bma_pipeline.intake.ledger import RAW_SCHEMA, SUBMISSION_ROWS_COLUMNS
+from bma_pipeline.columns import QUARANTINED_ROWS, RAW_SCHEMA, SUBMISSION_ROWS
 from bma_pipeline.reference.catalog import Catalog
 from bma_pipeline.validation.quarantine import validate_submission_rows
 from bma_pipeline.warehouse import Warehouse
-
-QUARANTINED_ROWS_COLUMNS = {
-    "file_id": "bigint",
-    "row_number": "integer",
-    "reason_codes": "varchar",
-    "message_th": "varchar",
-    "message_en": "varchar",
-    "quarantined_at": "timestamp",
-}
 
 
 @dataclass
@@ -41,13 +32,13 @@ class ValidationReport:
 
 
 def ensure_quarantine_table(wh: Warehouse) -> None:
-    wh.create_table(RAW_SCHEMA, "quarantined_rows", QUARANTINED_ROWS_COLUMNS)
+    wh.create_table(RAW_SCHEMA, QUARANTINED_ROWS.name, QUARANTINED_ROWS.sql_types)
 
 
 def _typed_rows(rows: pd.DataFrame) -> pd.DataFrame:
     """Give rows read back from either warehouse the dtypes that parsing produced."""
     rows = rows.copy()
-    for column, sql_type in SUBMISSION_ROWS_COLUMNS.items():
+    for column, sql_type in SUBMISSION_ROWS.sql_types.items():
         if sql_type in ("integer", "bigint"):
             rows[column] = pd.to_numeric(rows[column]).astype("Int64")
         elif sql_type == "double precision":
@@ -104,7 +95,7 @@ def _validate_batch(
     rows = _typed_rows(rows)
     quarantine = validate_submission_rows(rows, catalog)
     now = datetime.now(ZoneInfo("Asia/Bangkok")).replace(tzinfo=None, microsecond=0)
-    quarantine = quarantine.assign(quarantined_at=pd.Timestamp(now))[list(QUARANTINED_ROWS_COLUMNS)]
+    quarantine = quarantine.assign(quarantined_at=pd.Timestamp(now))[list(QUARANTINED_ROWS.names)]
     with wh.transaction():
         # Re-running after a crash: clear verdicts of these files first (idempotent).
         wh.execute("delete from raw.quarantined_rows where file_id in :files", {"files": batch})

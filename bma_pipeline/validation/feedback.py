@@ -16,26 +16,34 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
+from bma_pipeline.columns import (
+    ACTUAL_VALUE,
+    KPI_CODE,
+    MESSAGE_EN,
+    MESSAGE_TH,
+    N_ROWS,
+    OUTCOME,
+    PATH,
+    REASON,
+    REASON_CODES,
+    RECEIVED_AT,
+    ROW_NUMBER,
+    Column,
+)
 from bma_pipeline.fiscal import Period
 from bma_pipeline.intake.placement import periods_of_files, reporting_period_on
 from bma_pipeline.warehouse import Warehouse
 
-FILES_HEADERS = [
-    ("ไฟล์", "file"),
-    ("เวลาที่ได้รับ", "received at"),
-    ("ผลการรับไฟล์", "outcome"),
-    ("เหตุผล", "reason"),
-    ("จำนวนแถว", "rows"),
-]
-ROWS_HEADERS = [
-    ("ไฟล์", "file"),
-    ("แถวที่", "row"),
-    ("รหัสตัวชี้วัด", "kpi_code"),
-    ("ผลการดำเนินงาน (ที่ส่ง)", "actual_value as sent"),
-    ("รหัสเหตุผล", "reason codes"),
-    ("คำอธิบาย", "message (Thai)"),
-    ("Explanation", "message (English)"),
-]
+
+def _headers(*columns: Column) -> list[tuple[str, str]]:
+    """(Thai header, English sub-header) of each column, from the column registry."""
+    return [(str(column.label_th), column.english) for column in columns]
+
+
+FILES_HEADERS = _headers(PATH, RECEIVED_AT, OUTCOME, REASON, N_ROWS)
+ROWS_HEADERS = _headers(
+    PATH, ROW_NUMBER, KPI_CODE, ACTUAL_VALUE.raw(), REASON_CODES, MESSAGE_TH, MESSAGE_EN
+)
 
 
 def _file_periods(wh: Warehouse) -> pd.DataFrame:

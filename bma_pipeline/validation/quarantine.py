@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from bma_pipeline.columns import SUBMISSION
 from bma_pipeline.reference.catalog import Catalog
 from bma_pipeline.validation.reasons import (
     REASONS,
@@ -27,22 +28,18 @@ from bma_pipeline.validation.reasons import (
     template_fields,
 )
 from bma_pipeline.validation.schemas import (
-    REQUIRED_COLUMNS,
     RowConsistencySchema,
-    SubmissionRowSchema,
     build_reference_schema,
     kpi_policies,
     parse_check_name,
     prepare_submission_rows,
+    submission_row_schema,
 )
 
 QUARANTINE_COLUMNS = ("file_id", "row_number", "reason_codes", "message_th", "message_en")
 
-# Order of sentences within one reason that fails on several columns.
-_COLUMN_ORDER = {
-    column: rank
-    for rank, column in enumerate((*REQUIRED_COLUMNS, "budget_spent_baht", "status", "reported_on"))
-}
+# Order of sentences within one reason that fails on several columns: the template's order.
+_COLUMN_ORDER = {column: rank for rank, column in enumerate(SUBMISSION.names)}
 _MAX_VALUE_CHARS = 60
 
 
@@ -65,7 +62,7 @@ def validate_submission_rows(rows: pd.DataFrame, catalog: Catalog) -> pd.DataFra
 def find_failures(prepared: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
     """Every (position, code, column) failure of prepared rows against the whole contract."""
     schemas = (
-        SubmissionRowSchema.to_schema(),
+        submission_row_schema(),
         RowConsistencySchema.to_schema(),
         build_reference_schema(catalog),
     )

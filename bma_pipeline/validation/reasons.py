@@ -20,6 +20,8 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from bma_pipeline.columns import SUBMISSION
+
 
 class Reason(NamedTuple):
     """Why a row is quarantined: Thai and English message templates and its column.
@@ -122,31 +124,18 @@ REASONS: dict[str, Reason] = {
     ),
 }
 
-# Thai headers of the canonical columns, as units see them in their templates.
+# Thai headers of the canonical columns, as units see them in their templates (the registry's).
 COLUMN_LABELS_TH: dict[str, str] = {
-    "unit_code": "รหัสหน่วยงาน",
-    "fiscal_year": "ปีงบประมาณ",
-    "period_no": "งวดที่",
-    "kpi_code": "รหัสตัวชี้วัด",
-    "actual_value": "ผลการดำเนินงาน",
-    "budget_spent_baht": "งบประมาณที่ใช้ (บาท)",
-    "status": "สถานะ",
-    "obstacles": "ปัญหาอุปสรรค",
-    "reported_on": "วันที่รายงาน",
-    "reporter": "ผู้รายงาน",
+    column.name: str(column.label_th) for column in SUBMISSION.columns if column.label_th
 }
 
 # What a well-formed code looks like, for `bad_code_format` messages: (Thai, English).
 CODE_FORMATS: dict[str, tuple[str, str]] = {
-    "unit_code": (
-        "1001–1050 หรืออักษรภาษาอังกฤษตัวพิมพ์ใหญ่ 3 ตัว เช่น DDS",
-        "1001–1050 or three capital letters such as DDS",
-    ),
-    "kpi_code": (
-        "K ตามด้วยตัวเลข 4 หลัก เช่น K0001",
-        "K and four digits such as K0001",
-    ),
+    column.name: (str(column.format_th), str(column.format_en))
+    for column in SUBMISSION.columns
+    if column.pattern
 }
+
 
 # Sentences of one message are joined with this; templates never contain it.
 SENTENCE_SEPARATOR = "; "

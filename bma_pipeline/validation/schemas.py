@@ -4,7 +4,7 @@ What belongs here: the rules a row must meet to be accepted, as Pandera checks w
 names are reason codes (see `reasons.py`), and the preparation that gives the rows the
 dtypes the contract expects. Three schemas, named for what they validate:
 
-- `SubmissionRowSchema`: one column at a time (required values, ranges, allowed values,
+- `submission_row_schema()`: one column at a time (required values, ranges, allowed values,
   code formats);
 - `RowConsistencySchema`: rules that compare columns or rows (text present but no value,
   period key against fiscal year, unit against folder, assignment, duplicates in a file),
@@ -33,39 +33,39 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from bma_pipeline.columns import (
+    KPI_CODE,
+    MISSING_MARKERS,
+    STATUS,
+    SUBMISSION,
+    SUBMISSION_ROWS,
+    UNIT_CODE,
+    Column,
+)
 from bma_pipeline.reference.catalog import Catalog
 
-UNIT_CODE_PATTERN = r"^(10(0[1-9]|[1-4][0-9]|50)|[A-Z]{3})$"
-KPI_CODE_PATTERN = r"^K\d{4}$"
-STATUSES = ("not_started", "in_progress", "completed", "delayed")
+UNIT_CODE_PATTERN = str(UNIT_CODE.pattern)
+KPI_CODE_PATTERN = str(KPI_CODE.pattern)
 PERIOD_NUMBERS = (1, 2, 3, 4, 5, 6)
 # A fiscal year in this range is a Common-Era year: the BE year is 543 more.
 CE_YEAR_MIN, CE_YEAR_MAX = 1900, 2300
 ASSIGNED_ROLES = ("H", "R")
 
-# Cell texts units write for "nothing here"; such a cell counts as blank.
-MISSING_MARKERS = frozenset({"-", "--", "–", "—", "#n/a", "n/a", "na"})
 
-REQUIRED_COLUMNS = ("unit_code", "fiscal_year", "period_no", "kpi_code", "actual_value")
+def _is_judged(column: Column) -> bool:
+    """Free text (obstacles, the reporter) and the raw cells JSON meet no rule."""
+    if column.name == "raw_cells":
+        return False
+    name = column.name.removeprefix("raw_")
+    return name not in SUBMISSION.names or SUBMISSION.column(name).kind != "text"
 
-# The columns of raw.submission_rows the contract reads, by the dtype it expects.
-TEXT_COLUMNS = (
-    "unit_folder",
-    "raw_unit_code",
-    "raw_fiscal_year",
-    "raw_period_no",
-    "raw_kpi_code",
-    "raw_actual_value",
-    "raw_budget_spent_baht",
-    "raw_status",
-    "raw_reported_on",
-    "unit_code",
-    "kpi_code",
-    "status",
-)
-INTEGER_COLUMNS = ("file_id", "row_number", "fiscal_year", "period_no", "period_key_fiscal_year")
-FLOAT_COLUMNS = ("actual_value", "budget_spent_baht")
-DATE_COLUMNS = ("reported_on",)
+
+# The columns of raw.submission_rows the contract reads, with the dtypes it expects.
+CONTRACT = tuple(column for column in SUBMISSION_ROWS.columns if _is_judged(column))
+TEXT_COLUMNS = tuple(c.name for c in CONTRACT if c.sql_type == "varchar")
+INTEGER_COLUMNS = tuple(c.name for c in CONTRACT if c.sql_type in ("integer", "bigint"))
+FLOAT_COLUMNS = tuple(c.name for c in CONTRACT if c.sql_type == "double precision")
+DATE_COLUMNS = tuple(c.name for c in CONTRACT if c.sql_type == "date")
 CONTRACT_COLUMNS = TEXT_COLUMNS + INTEGER_COLUMNS + FLOAT_COLUMNS + DATE_COLUMNS
 
 # Rows of one file with the same key report the same thing twice: none can be trusted.
@@ -88,11 +88,13 @@ def parse_check_name(name: str) -> tuple[str, str | None]:
     return code, column or None
 
 
-def is_present(raw: pd.Series) -> pd.Series:
-    """True where a raw cell holds text: not null, not blank, not a missing marker."""
+def is_present(raw: pd.Series, column: Column | None = None) -> pd.Series:
+    """True where a raw cell holds text: not null, not blank, not one of the column's missing
+    markers (the registry's; intake reads the same cells as blank)."""
+    markers = column.missing_markers if column is not None else MISSING_MARKERS
     stripped = raw.str.strip()
     present = stripped.str.len() > 0
-    present &= ~stripped.str.lower().isin(MISSING_MARKERS)
+    present &= ~stripped.str.lower().isin(markers)
     return present.fillna(False).astype(bool)
 
 
@@ -118,7 +120,8 @@ def prepare_submission_rows(rows: pd.DataFrame, catalog: Catalog) -> pd.DataFram
     prepared = pd.DataFrame(columns, index=pd.RangeIndex(len(rows)))
     for column in ("unit_code", "kpi_code"):
         raw = prepared[f"raw_{column}"]
-        prepared[column] = prepared[column].fillna(raw.str.strip().where(is_present(raw)))
+        present = is_present(raw, SUBMISSION.column(column))
+        prepared[column] = prepared[column].fillna(raw.str.strip().where(present))
     for fact, values in derive_facts(prepared, catalog).items():
         prepared[fact] = values
     return prepared
@@ -126,7 +129,8 @@ def prepare_submission_rows(rows: pd.DataFrame, catalog: Catalog) -> pd.DataFram
 
 def _parses(rows: pd.DataFrame, column: str) -> pd.Series:
     """False where the raw text is present but intake found no value in it."""
-    return ~(is_present(rows[f"raw_{column}"]) & rows[column].isna().to_numpy())
+    present = is_present(rows[f"raw_{column}"], SUBMISSION.column(column))
+    return ~(present & rows[column].isna().to_numpy())
 
 
 def _holds(condition: pd.Series) -> pd.Series:
@@ -161,60 +165,73 @@ def derive_facts(rows: pd.DataFrame, catalog: Catalog) -> dict[str, pd.Series]:
     }
 
 
-class SubmissionRowSchema(pa.DataFrameModel):
-    """A row on its own: required values, numbers, ranges, allowed values, code formats."""
+def _column_checks() -> dict[str, list[pa.Check]]:
+    """The rules of a row on its own, by the column they judge; check names are reason codes."""
 
-    file_id: Series[pd.Int64Dtype]
-    row_number: Series[pd.Int64Dtype]
-    unit_folder: Series[Text]
-    raw_unit_code: Series[Text] = pa.Field(nullable=True)
-    raw_fiscal_year: Series[Text] = pa.Field(nullable=True)
-    raw_period_no: Series[Text] = pa.Field(nullable=True)
-    raw_kpi_code: Series[Text] = pa.Field(nullable=True)
-    raw_actual_value: Series[Text] = pa.Field(nullable=True)
-    raw_budget_spent_baht: Series[Text] = pa.Field(nullable=True)
-    raw_status: Series[Text] = pa.Field(nullable=True)
-    raw_reported_on: Series[Text] = pa.Field(nullable=True)
-    unit_code: Series[Text] = pa.Field(nullable=True)
-    fiscal_year: Series[pd.Int64Dtype] = pa.Field(nullable=True)
-    period_no: Series[pd.Int64Dtype] = pa.Field(nullable=True)
-    period_key_fiscal_year: Series[pd.Int64Dtype] = pa.Field(nullable=True)
-    kpi_code: Series[Text] = pa.Field(nullable=True)
-    actual_value: Series[float] = pa.Field(nullable=True)
-    budget_spent_baht: Series[float] = pa.Field(nullable=True)
-    status: Series[Text] = pa.Field(nullable=True)
+    def required_value_present(column: Column) -> pa.Check:
+        return pa.Check(lambda raw: is_present(raw, column), name="missing_value", ignore_na=False)
 
-    class Config:
-        strict = False
-        coerce = False
-
-    @pa.check(*(f"raw_{c}" for c in REQUIRED_COLUMNS), name="missing_value", ignore_na=False)
-    def required_value_present(cls, raw: Series[Text]) -> Series[bool]:
-        return is_present(raw)
-
-    @pa.check("actual_value", "budget_spent_baht", name="negative_value", ignore_na=False)
-    def value_not_negative(cls, value: Series[float]) -> Series[bool]:
+    def not_negative(value: pd.Series) -> pd.Series:
         return ~(value < 0)
 
-    @pa.check("fiscal_year", name="ce_fiscal_year", ignore_na=False)
-    def fiscal_year_not_ce(cls, year: Series[pd.Int64Dtype]) -> Series[bool]:
+    def fiscal_year_not_ce(year: pd.Series) -> pd.Series:
         return ~year.between(CE_YEAR_MIN, CE_YEAR_MAX).fillna(False).astype(bool)
 
-    @pa.check("period_no", name="bad_period", ignore_na=False)
-    def period_in_year(cls, period_no: Series[pd.Int64Dtype]) -> Series[bool]:
+    def period_in_year(period_no: pd.Series) -> pd.Series:
         return (period_no.isna() | period_no.isin(PERIOD_NUMBERS)).astype(bool)
 
-    @pa.check("status", name="bad_status", ignore_na=False)
-    def status_allowed(cls, status: Series[Text]) -> Series[bool]:
-        return (status.isna() | status.isin(STATUSES)).astype(bool)
+    def status_allowed(status: pd.Series) -> pd.Series:
+        return (status.isna() | status.isin(STATUS.allowed)).astype(bool)
 
-    @pa.check("unit_code", name="bad_code_format", ignore_na=False)
-    def unit_code_well_formed(cls, code: Series[Text]) -> Series[bool]:
-        return code.str.fullmatch(UNIT_CODE_PATTERN).fillna(True).astype(bool)
+    def well_formed(column: Column) -> pa.Check:
+        pattern = str(column.pattern)
+        return pa.Check(
+            lambda code: code.str.fullmatch(pattern).fillna(True).astype(bool),
+            name="bad_code_format",
+            ignore_na=False,
+        )
 
-    @pa.check("kpi_code", name="bad_code_format", ignore_na=False)
-    def kpi_code_well_formed(cls, code: Series[Text]) -> Series[bool]:
-        return code.str.fullmatch(KPI_CODE_PATTERN).fillna(True).astype(bool)
+    checks: dict[str, list[pa.Check]] = {
+        f"raw_{name}": [required_value_present(SUBMISSION.column(name))]
+        for name in SUBMISSION.required
+    }
+    for column in SUBMISSION.columns:
+        if column.kind == "number":
+            checks[column.name] = [pa.Check(not_negative, name="negative_value", ignore_na=False)]
+        elif column.kind == "code":
+            checks[column.name] = [well_formed(column)]
+    checks["fiscal_year"] = [pa.Check(fiscal_year_not_ce, name="ce_fiscal_year", ignore_na=False)]
+    checks["period_no"] = [pa.Check(period_in_year, name="bad_period", ignore_na=False)]
+    checks["status"] = [pa.Check(status_allowed, name="bad_status", ignore_na=False)]
+    return checks
+
+
+_PANDERA_DTYPES = {
+    "varchar": pd.StringDtype("pyarrow"),
+    "integer": pd.Int64Dtype(),
+    "bigint": pd.Int64Dtype(),
+    "double precision": float,
+}
+
+
+def submission_row_schema() -> pa.DataFrameSchema:
+    """A row on its own: required values, numbers, ranges, allowed values, code formats.
+
+    Its columns and dtypes are the contract's columns of `raw.submission_rows` in the column
+    registry; the ledger's keys are never null.
+    """
+    checks = _column_checks()
+    keys = {"file_id", "row_number", "unit_folder"}
+    columns = {
+        column.name: pa.Column(
+            _PANDERA_DTYPES[column.sql_type],
+            nullable=column.name not in keys,
+            checks=checks.get(column.name, []),
+        )
+        for column in CONTRACT
+        if column.sql_type in _PANDERA_DTYPES
+    }
+    return pa.DataFrameSchema(columns, name="SubmissionRowSchema", strict=False, coerce=False)
 
 
 def _unknown(codes: pd.Series, pattern: str, known: pd.Series) -> pd.Series:

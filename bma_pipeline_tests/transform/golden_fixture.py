@@ -1,8 +1,8 @@
 """A small hand-made warehouse for the dbt golden test: FY2566, 4 units, 6 KPIs, P1–P3 reported.
 
 What belongs here: the reference tables and the raw ledger as Python literals, with the column
-types of docs/ARCHITECTURE.md, and nothing computed. The expected mart figures live in
-test_dbt_golden.py, worked out by hand from these rows.
+types of the column registry (bma_pipeline/columns.py), and nothing computed. The expected mart
+figures live in test_dbt_golden.py, worked out by hand from these rows.
 
 The story (as_of = 2023-04-20 09:00 Bangkok; due dates P1 2022-12-10, P2 2023-02-10, P3 2023-04-10):
 - DDS (department, G3) is H on P001 and P003; districts 1001 and 1002 are R on P001; 1001 is H and
@@ -23,6 +23,8 @@ The story (as_of = 2023-04-20 09:00 Bangkok; due dates P1 2022-12-10, P2 2023-02
 from __future__ import annotations
 
 from datetime import date, datetime
+
+from bma_pipeline.columns import QUARANTINED_ROWS, SUBMISSION_FILES, SUBMISSION_ROWS
 
 AS_OF = "2023-04-20T09:00:00"
 FISCAL_YEAR = 2566
@@ -162,21 +164,8 @@ REFERENCE_TABLES: dict[str, tuple[dict[str, str], list[tuple]]] = {
 }
 # fmt: on
 
-SUBMISSION_FILES_COLUMNS = {
-    "file_id": "bigint",
-    "path": "varchar",
-    "unit_folder": "varchar",
-    "file_name": "varchar",
-    "sha256": "varchar",
-    "bytes": "bigint",
-    "received_at": "timestamp",
-    "outcome": "varchar",
-    "reason_code": "varchar",
-    "reason": "varchar",
-    "n_rows": "integer",
-    "ingested_at": "timestamp",
-    "validated_at": "timestamp",
-}
+# The ledger's columns and types are the registry's (the same DDL intake writes).
+SUBMISSION_FILES_COLUMNS = SUBMISSION_FILES.sql_types
 
 # file_id, unit folder, file name, received_at (Bangkok wall time), outcome, n_rows, validated?
 _FILES = [
@@ -208,6 +197,7 @@ def _file_row(file_id, unit, name, received_at, outcome, n_rows, validated):
         "duplicate_file" if outcome == "duplicate" else None,
         "same bytes as dds_2566_p1.csv / ไฟล์ซ้ำ" if outcome == "duplicate" else None,
         n_rows,
+        0,  # n_skipped_rows
         received_at,
         received_at if validated else None,
     )
@@ -215,33 +205,7 @@ def _file_row(file_id, unit, name, received_at, outcome, n_rows, validated):
 
 SUBMISSION_FILES_ROWS = [_file_row(*f) for f in _FILES]
 
-SUBMISSION_ROWS_COLUMNS = {
-    "file_id": "bigint",
-    "row_number": "integer",
-    "unit_folder": "varchar",
-    "raw_cells": "varchar",
-    "raw_unit_code": "varchar",
-    "raw_fiscal_year": "varchar",
-    "raw_period_no": "varchar",
-    "raw_kpi_code": "varchar",
-    "raw_actual_value": "varchar",
-    "raw_budget_spent_baht": "varchar",
-    "raw_status": "varchar",
-    "raw_obstacles": "varchar",
-    "raw_reported_on": "varchar",
-    "raw_reporter": "varchar",
-    "unit_code": "varchar",
-    "fiscal_year": "integer",
-    "period_no": "integer",
-    "period_key_fiscal_year": "integer",
-    "kpi_code": "varchar",
-    "actual_value": "double precision",
-    "budget_spent_baht": "double precision",
-    "status": "varchar",
-    "obstacles": "varchar",
-    "reported_on": "date",
-    "reporter": "varchar",
-}
+SUBMISSION_ROWS_COLUMNS = SUBMISSION_ROWS.sql_types
 
 # file_id, row_number, unit, period_no, kpi_code, actual_value, status, obstacles
 _ROWS = [
@@ -319,14 +283,7 @@ def _submission_row(file_id, row_number, unit, period_no, kpi, value, status, ob
 
 SUBMISSION_ROWS_ROWS = [_submission_row(*r) for r in _ROWS]
 
-QUARANTINED_ROWS_COLUMNS = {
-    "file_id": "bigint",
-    "row_number": "integer",
-    "reason_codes": "varchar",
-    "message_th": "varchar",
-    "message_en": "varchar",
-    "quarantined_at": "timestamp",
-}
+QUARANTINED_ROWS_COLUMNS = QUARANTINED_ROWS.sql_types
 
 # fmt: off
 QUARANTINED_ROWS_ROWS = [

@@ -3,9 +3,9 @@
 What belongs here: Thai digits (๐–๙), thousands separators, surrounding spaces,
 a leading or trailing ``%``, and the markers districts use for "no value"
 (``-``, ``#N/A``, …: `bma_pipeline.columns.MISSING_MARKERS`). Every function takes and
-returns a pandas Series and works with ``.str`` methods and ``pd.to_numeric``: no Python loop per cell. What does
-not belong: judging a value (negative, out of range) — that is validation's job;
-a number that does not parse simply becomes NaN/NA here.
+returns a pandas Series and works with ``.str`` methods and ``pd.to_numeric``: no
+Python loop per cell. What does not belong: judging a value (negative, out of range) —
+that is validation's job; a number that does not parse simply becomes NaN/NA here.
 """
 
 from __future__ import annotations

@@ -27,8 +27,10 @@ MISSING_MARKERS: frozenset[str] = frozenset(
     {"", "-", "--", "—", "–", "#n/a", "n/a", "na", "null", "none"}
 )
 
-# How intake reads a cell of an input column (see `bma_pipeline.intake.parse`).
-KINDS = ("code", "fiscal_year", "period", "number", "status", "text", "date")
+# How intake reads a cell of an input column (see `bma_pipeline.intake.parse`): a code, a BE
+# fiscal year, a period (1–6, `P2`, `2566-P2`), a number, one of an enumeration's values, free
+# text, a date, a yes/no, or a comma-separated list.
+KINDS = ("code", "fiscal_year", "period", "number", "enum", "text", "date", "boolean", "list")
 
 
 @dataclass(frozen=True)
@@ -47,8 +49,12 @@ class Column:
     format_en: str | None = None
     personal: bool = False  # personal data: stays in schema raw, never in marts
     missing_markers: frozenset[str] = MISSING_MARKERS
-    # An enumeration: the allowed values and their Thai labels, in display order.
+    # An enumeration: the allowed values and their Thai labels, in display order, and other
+    # spellings accepted for each value.
     values: tuple[tuple[str, str], ...] = ()
+    synonyms: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # A period column: the column that keeps the fiscal year of a key like 2566-P2.
+    key_year: str | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -73,6 +79,10 @@ class Column:
         """value → its Thai label, for an enumeration."""
         return dict(self.values)
 
+    def spellings_of(self, value: str) -> tuple[str, ...]:
+        """Every spelling accepted for one value of an enumeration: code, Thai label, synonyms."""
+        return (value, self.labels_th[value], *dict(self.synonyms).get(value, ()))
+
     def raw(self) -> Column:
         """The column holding this column's original cell text (`raw_<name>`)."""
         return Column(
@@ -87,7 +97,11 @@ class Column:
 
 @dataclass(frozen=True)
 class Layout:
-    """A table units fill in: its columns in template order and which of them are required."""
+    """A table units fill in: its columns in template order and which of them are required.
+
+    A workbook's sheet is found by its name (`name`, `label_th` or `sheet_aliases`, compared
+    like headers); a lone submission sheet by its header row.
+    """
 
     name: str
     label_th: str
@@ -95,6 +109,12 @@ class Layout:
     required: tuple[str, ...]
     # A row is the header when it names at least this many required columns.
     min_required_in_header: int = 3
+    sheet_aliases: tuple[str, ...] = ()
+    label_en: str | None = None
+
+    @property
+    def sheet_names(self) -> tuple[str, ...]:
+        return (self.name, self.label_th, *self.sheet_aliases)
 
     def __post_init__(self) -> None:
         names = [column.name for column in self.columns]
@@ -185,6 +205,7 @@ PERIOD_NO = Column(
         "period key",
     ),
     kind="period",
+    key_year="period_key_fiscal_year",
 )
 PERIOD_KEY_FISCAL_YEAR = Column(
     "period_key_fiscal_year",
@@ -240,12 +261,18 @@ STATUS = Column(
     label_th="สถานะ",
     label_en="status",
     aliases=("สถานะการดำเนินงาน",),
-    kind="status",
+    kind="enum",
     values=(
         ("not_started", "ยังไม่เริ่ม"),
         ("in_progress", "กำลังดำเนินการ"),
         ("completed", "แล้วเสร็จ"),
         ("delayed", "ล่าช้า"),
+    ),
+    synonyms=(
+        ("not_started", ("ยังไม่เริ่มดำเนินการ", "ยังไม่ดำเนินการ", "not started")),
+        ("in_progress", ("อยู่ระหว่างดำเนินการ", "ระหว่างดำเนินการ", "in progress", "ongoing")),
+        ("completed", ("ดำเนินการแล้วเสร็จ", "เสร็จสิ้น", "เสร็จแล้ว", "complete", "done")),
+        ("delayed", ("ล่าช้ากว่าแผน", "ล่าช้ากว่ากำหนด", "late")),
     ),
 )
 OBSTACLES = Column(
@@ -293,18 +320,251 @@ SUBMISSION = Layout(
     required=("unit_code", "fiscal_year", "period_no", "kpi_code", "actual_value"),
 )
 
-# Informative columns of the unit's template (filled in for the person, ignored by intake).
-KPI_NAME_TH = Column("kpi_name_th", "varchar", "The KPI's Thai name.", label_th="ชื่อตัวชี้วัด")
-MEASURE_UNIT_TH = Column("measure_unit_th", "varchar", "Measure unit.", label_th="หน่วยนับ")
+# ---------------------------------------------------------------- action plans (DOMAIN §6, §8)
+
+POLICY_CODE = Column(
+    "policy_code",
+    "varchar",
+    "Policy (นโยบาย) code, P and three digits.",
+    label_th="รหัสนโยบาย",
+    label_en="policy code",
+    aliases=("policy code", "policy id", "policy"),
+    kind="code",
+    pattern=r"^P\d{3}$",
+    format_th="P ตามด้วยตัวเลข 3 หลัก เช่น P001",
+    format_en="P and three digits such as P001",
+)
+PROJECT_CODE = Column(
+    "project_code",
+    "varchar",
+    "Project or activity (โครงการ/กิจกรรม) code: its policy's code, a dash and a number.",
+    label_th="รหัสโครงการ",
+    label_en="project code",
+    aliases=("รหัสโครงการ/กิจกรรม", "รหัสกิจกรรม", "project code", "project id", "project"),
+    kind="code",
+    pattern=r"^P\d{3}-\d{1,3}$",
+    format_th="รหัสนโยบาย ขีด และลำดับ เช่น P001-1",
+    format_en="the policy code, a dash and a number such as P001-1",
+)
+GROUP_CODE = Column(
+    "group_code",
+    "varchar",
+    "Mission group (กลุ่มภารกิจ) the policy is steered in: G1, G2 or G3.",
+    label_th="กลุ่มภารกิจ",
+    label_en="mission group",
+    aliases=("รหัสกลุ่มภารกิจ", "mission group", "group"),
+    kind="code",
+    pattern=r"^G[1-3]$",
+    format_th="G1, G2 หรือ G3",
+    format_en="G1, G2 or G3",
+)
+TITLE_TH = Column(
+    "title_th", "varchar", "Title in Thai.", label_th="ชื่อ (ภาษาไทย)", aliases=("ชื่อ", "title")
+)
+TITLE_EN = Column(
+    "title_en", "varchar", "Title in English.", label_th="ชื่อ (ภาษาอังกฤษ)", label_en="title"
+)
+DIMENSIONS = Column(
+    "dimensions",
+    "varchar",
+    "The policy's dimensions (มิติ), comma-separated codes or Thai names; the first is primary.",
+    label_th="มิติ",
+    label_en="dimensions",
+    aliases=("มิตินโยบาย", "dimension"),
+    kind="list",
+)
+IS_KEY_PROJECT = Column(
+    "is_key_project",
+    "boolean",
+    "The policy is a key project (โครงการสำคัญ) of the fiscal year, done first.",
+    label_th="โครงการสำคัญ",
+    label_en="key project",
+    aliases=("นโยบายสำคัญ", "key project"),
+    kind="boolean",
+)
+KPI_NAME_TH = Column(
+    "name_th", "varchar", "The KPI's name in Thai.", label_th="ชื่อตัวชี้วัด", aliases=("ตัวชี้วัด",)
+)
+KPI_NAME_EN = Column(
+    "name_en",
+    "varchar",
+    "The KPI's name in English.",
+    label_th="ชื่อตัวชี้วัด (ภาษาอังกฤษ)",
+    label_en="KPI name",
+)
+MEASURE_UNIT_TH = Column(
+    "measure_unit_th", "varchar", "Measure unit in Thai (กม., คลอง, ร้อยละ…).", label_th="หน่วยนับ"
+)
+MEASURE_UNIT_EN = Column(
+    "measure_unit_en",
+    "varchar",
+    "Measure unit in English.",
+    label_th="หน่วยนับ (ภาษาอังกฤษ)",
+    label_en="measure unit",
+)
+DIRECTION = Column(
+    "direction",
+    "varchar",
+    "increase: more is better; decrease: less is better (e.g. complaint response days).",
+    label_th="ทิศทาง",
+    label_en="direction",
+    kind="enum",
+    values=(("increase", "ยิ่งมากยิ่งดี"), ("decrease", "ยิ่งน้อยยิ่งดี")),
+    synonyms=(("increase", ("เพิ่มขึ้น", "มาก", "up")), ("decrease", ("ลดลง", "น้อย", "down"))),
+)
+AGGREGATION = Column(
+    "aggregation",
+    "varchar",
+    "sum: the period values add up over the year; last: the latest value is the level.",
+    label_th="การรวมผล",
+    label_en="aggregation",
+    kind="enum",
+    values=(("sum", "สะสม"), ("last", "ค่าล่าสุด")),
+    synonyms=(("sum", ("ผลรวม", "รวม", "total")), ("last", ("ล่าสุด", "ค่า ณ สิ้นงวด", "level"))),
+)
+IS_PERCENTAGE = Column(
+    "is_percentage",
+    "boolean",
+    "The KPI is a percentage (its values are 0–100).",
+    label_th="เป็นร้อยละ",
+    label_en="percentage",
+    aliases=("ร้อยละ", "percentage", "percent"),
+    kind="boolean",
+)
+BASELINE_VALUE = Column(
+    "baseline_value",
+    "double precision",
+    "A last KPI's level when the year began; progress is then measured from it.",
+    label_th="ค่าฐาน",
+    label_en="baseline",
+    aliases=("ค่าฐานตั้งต้น", "baseline", "baseline value"),
+    kind="number",
+)
+KPI_TYPE = Column(
+    "kpi_type",
+    "varchar",
+    "The KPI's type as the plan names it (output, outcome…), free text.",
+    label_th="ประเภทตัวชี้วัด",
+    label_en="KPI type",
+    aliases=("ประเภท", "type"),
+)
 ROLE = Column(
-    "role", "varchar", "H: lead unit; R: supporting unit.", label_th="บทบาท (H/R)", label_en="role"
+    "role",
+    "varchar",
+    "H: lead unit (หน่วยงานรับผิดชอบหลัก); R: supporting unit (หน่วยงานสนับสนุน).",
+    label_th="บทบาท (H/R)",
+    label_en="role",
+    aliases=("บทบาท", "role"),
+    kind="enum",
+    values=(("H", "หน่วยงานรับผิดชอบหลัก"), ("R", "หน่วยงานสนับสนุน")),
+    synonyms=(("H", ("หลัก", "lead", "leader")), ("R", ("สนับสนุน", "support", "supporting"))),
 )
 ANNUAL_TARGET = Column(
     "annual_target",
     "double precision",
-    "The unit's target for the KPI over the fiscal year.",
+    "The unit's target for the KPI over the fiscal year (≥ 0).",
     label_th="เป้าหมายทั้งปี",
     label_en="annual target",
+    aliases=("ค่าเป้าหมาย", "ค่าเป้าหมายทั้งปี", "เป้าหมาย", "target", "annual target"),
+    kind="number",
+)
+PERIOD_TARGETS = tuple(
+    Column(
+        f"p{n}",
+        "double precision",
+        f"Target for period {n} alone (sum KPIs) or the level due at its end (last KPIs).",
+        label_th=f"เป้าหมายงวดที่ {n}",
+        label_en=f"P{n} target",
+        aliases=(f"เป้าหมายงวด {n}", f"งวดที่ {n}", f"P{n} target"),
+        kind="number",
+    )
+    for n in range(1, 7)
+)
+EFFECTIVE_FROM = Column(
+    "effective_from",
+    "integer",
+    "The first period (1–6) from which the plan is in force; blank means 1.",
+    label_th="มีผลตั้งแต่งวดที่",
+    label_en="in force from period",
+    aliases=("มีผลตั้งแต่งวด", "เริ่มใช้ตั้งแต่งวดที่", "effective from", "in force from"),
+    kind="period",
+    key_year="effective_from_key_year",
+)
+
+PLAN_SHEET = Layout(
+    "plan",
+    "แผน",
+    columns=(FISCAL_YEAR, EFFECTIVE_FROM),
+    required=("fiscal_year",),
+    sheet_aliases=("แผนปฏิบัติการ", "action plan"),
+    label_en="action plan",
+)
+POLICIES_SHEET = Layout(
+    "policies",
+    "นโยบาย",
+    columns=(POLICY_CODE, TITLE_TH, TITLE_EN, GROUP_CODE, DIMENSIONS, IS_KEY_PROJECT),
+    required=("policy_code", "title_th", "group_code", "dimensions"),
+    label_en="policies",
+)
+PROJECTS_SHEET = Layout(
+    "projects",
+    "โครงการ",
+    columns=(PROJECT_CODE, POLICY_CODE, TITLE_TH, TITLE_EN),
+    required=("project_code", "policy_code", "title_th"),
+    sheet_aliases=("โครงการ/กิจกรรม", "โครงการและกิจกรรม", "กิจกรรม", "activities"),
+    label_en="projects and activities",
+)
+KPIS_SHEET = Layout(
+    "kpis",
+    "ตัวชี้วัด",
+    columns=(
+        KPI_CODE,
+        POLICY_CODE,
+        PROJECT_CODE,
+        KPI_NAME_TH,
+        KPI_NAME_EN,
+        MEASURE_UNIT_TH,
+        MEASURE_UNIT_EN,
+        DIRECTION,
+        AGGREGATION,
+        IS_PERCENTAGE,
+        BASELINE_VALUE,
+        KPI_TYPE,
+    ),
+    required=(
+        "kpi_code",
+        "policy_code",
+        "name_th",
+        "measure_unit_th",
+        "direction",
+        "aggregation",
+    ),
+    sheet_aliases=("KPI",),
+    label_en="KPIs",
+)
+ASSIGNMENTS_SHEET = Layout(
+    "assignments",
+    "หน่วยงานรับผิดชอบ",
+    columns=(POLICY_CODE, UNIT_CODE, ROLE),
+    required=("policy_code", "unit_code", "role"),
+    sheet_aliases=("การมอบหมาย", "หน่วยงาน H R", "H/R"),
+    label_en="assignments (H/R)",
+)
+TARGETS_SHEET = Layout(
+    "targets",
+    "ค่าเป้าหมาย",
+    columns=(KPI_CODE, UNIT_CODE, ANNUAL_TARGET, *PERIOD_TARGETS),
+    required=("kpi_code", "unit_code", "annual_target"),
+    sheet_aliases=("เป้าหมาย",),
+    label_en="targets",
+)
+PLAN_SHEETS: tuple[Layout, ...] = (
+    PLAN_SHEET,
+    POLICIES_SHEET,
+    PROJECTS_SHEET,
+    KPIS_SHEET,
+    ASSIGNMENTS_SHEET,
+    TARGETS_SHEET,
 )
 
 # ---------------------------------------------------------------- the ledger (schema raw)
@@ -354,31 +614,41 @@ N_ROWS = Column(
     "n_rows", "integer", "Data rows kept from the file.", label_th="จำนวนแถว", label_en="rows"
 )
 
-SUBMISSION_FILES = Table(
-    RAW_SCHEMA,
-    "submission_files",
-    "One row per received file, including duplicates and rejected files.",
-    (
-        FILE_ID,
-        PATH,
-        UNIT_FOLDER,
-        Column("file_name", "varchar", "The file's name."),
-        Column("sha256", "varchar", "SHA-256 of the file's bytes: the same bytes are one file."),
-        Column("bytes", "bigint", "Size on disk."),
-        RECEIVED_AT,
-        OUTCOME,
-        Column("reason_code", "varchar", "Stable code of a file-level rejection, else null."),
-        REASON,
-        N_ROWS,
-        Column(
-            "n_skipped_rows",
-            "integer",
-            "Rows read but not data: blank rows, the description row under the header, TOTAL.",
+
+def _files_table(name: str, what: str) -> Table:
+    """A ledger of received files (submissions, plans, minutes): one row per file."""
+    return Table(
+        RAW_SCHEMA,
+        name,
+        f"One row per received {what}, including duplicates and rejected files.",
+        (
+            FILE_ID,
+            PATH,
+            UNIT_FOLDER,
+            Column("file_name", "varchar", "The file's name."),
+            Column(
+                "sha256", "varchar", "SHA-256 of the file's bytes: the same bytes are one file."
+            ),
+            Column("bytes", "bigint", "Size on disk."),
+            RECEIVED_AT,
+            OUTCOME,
+            Column("reason_code", "varchar", "Stable code of a file-level rejection, else null."),
+            REASON,
+            N_ROWS,
+            Column(
+                "n_skipped_rows",
+                "integer",
+                "Rows read but not data: blank rows, a description row under the header, TOTAL.",
+            ),
+            Column("ingested_at", "timestamp", "When intake recorded the file (Bangkok time)."),
+            Column(
+                "validated_at", "timestamp", "When validation judged its rows; null until then."
+            ),
         ),
-        Column("ingested_at", "timestamp", "When intake recorded the file (Bangkok time)."),
-        Column("validated_at", "timestamp", "When validation judged its rows; null until then."),
-    ),
-)
+    )
+
+
+SUBMISSION_FILES = _files_table("submission_files", "file")
 
 RAW_CELLS = Column(
     "raw_cells",
@@ -433,26 +703,232 @@ MESSAGE_EN = Column(
     label_en="message (English)",
 )
 
+QUARANTINED_AT = Column("quarantined_at", "timestamp", "When validation quarantined the row.")
+
 QUARANTINED_ROWS = Table(
     RAW_SCHEMA,
     "quarantined_rows",
     "One row per raw row that failed validation, with every reason.",
-    (
-        FILE_ID,
-        ROW_NUMBER,
-        REASON_CODES,
-        MESSAGE_TH,
-        MESSAGE_EN,
-        Column("quarantined_at", "timestamp", "When validation quarantined the row."),
+    (FILE_ID, ROW_NUMBER, REASON_CODES, MESSAGE_TH, MESSAGE_EN, QUARANTINED_AT),
+)
+
+SHEET = Column(
+    "sheet",
+    "varchar",
+    "The workbook sheet the row comes from, by its canonical name (policies, kpis, …).",
+    label_th="แผ่นงาน",
+    label_en="sheet",
+)
+
+
+@dataclass(frozen=True)
+class Workbook:
+    """A kind of multi-sheet workbook units send (action plans, meeting minutes): where it
+    lands, its sheets, and its ledger (files, rows of every sheet, quarantined rows)."""
+
+    name: str
+    folder: str  # landing/<unit_code>/<folder>/
+    sheets: tuple[Layout, ...]
+    files: Table
+    rows: Table
+    quarantine: Table
+
+    @property
+    def header_sheet(self) -> Layout:
+        """The sheet every workbook of the kind holds (the plan's year, the meeting's period)."""
+        return self.sheets[0]
+
+    def sheet(self, name: str) -> Layout:
+        return next(layout for layout in self.sheets if layout.name == name)
+
+    @property
+    def tables(self) -> tuple[Table, ...]:
+        return (self.files, self.rows, self.quarantine)
+
+
+def _union(sheets: tuple[Layout, ...]) -> tuple[Column, ...]:
+    """Every column of the sheets once, in order of first appearance; a name is one column."""
+    found: dict[str, Column] = {}
+    for layout in sheets:
+        for column in layout.columns:
+            if found.setdefault(column.name, column) != column:
+                raise ValueError(f"two declarations of column {column.name!r}")
+            if column.key_year:
+                found.setdefault(column.key_year, _key_year_column(column))
+    return tuple(found.values())
+
+
+def _key_year_column(column: Column) -> Column:
+    return Column(
+        str(column.key_year),
+        "integer",
+        f"The fiscal year of {column.name} when written as a key like 2566-P2, else null.",
+    )
+
+
+def _workbook(name: str, folder: str, what: str, sheets: tuple[Layout, ...]) -> Workbook:
+    columns = _union(sheets)
+    inputs = [c for c in columns if any(c in layout.columns for layout in sheets)]
+    rows = Table(
+        RAW_SCHEMA,
+        f"{name}_rows",
+        f"One row per data row of every sheet of every ingested {what}: the sheet, the "
+        "original cells, the original text of each column and its parsed value (columns of "
+        "other sheets are null).",
+        (FILE_ID, SHEET, ROW_NUMBER, RAW_CELLS, *(c.raw() for c in inputs), *columns),
+    )
+    quarantine = Table(
+        RAW_SCHEMA,
+        f"{name}_quarantined_rows",
+        f"One row per row of a {what} that failed validation, with every reason.",
+        (FILE_ID, SHEET, ROW_NUMBER, REASON_CODES, MESSAGE_TH, MESSAGE_EN, QUARANTINED_AT),
+    )
+    return Workbook(name, folder, sheets, _files_table(f"{name}_files", what), rows, quarantine)
+
+
+PLAN = _workbook("plan", "plans", "action plan (แผนปฏิบัติการ) workbook", PLAN_SHEETS)
+WORKBOOKS: tuple[Workbook, ...] = (PLAN,)
+# Landing sub-folders of a unit that hold workbooks, not submissions (meetings: DOMAIN §7).
+WORKBOOK_FOLDERS = frozenset({*(w.folder for w in WORKBOOKS), "meetings"})
+
+LEDGER_TABLES: tuple[Table, ...] = (
+    SUBMISSION_FILES,
+    SUBMISSION_ROWS,
+    QUARANTINED_ROWS,
+    *PLAN.tables,
+)
+
+# ---------------------------------------------------------------- schema plans (derived)
+# Rebuilt from the plan ledger by `bma_pipeline/plans/store.py` on every run (as of its as-of
+# time): every version, its validity per policy, and the plan in force per period.
+
+PLANS_SCHEMA = "plans"
+PLAN_VERSION_ID = Column(
+    "plan_version_id",
+    "bigint",
+    "A plan version: the id of the accepted plan file (raw.plan_files).",
+)
+PERIOD_NO_OF_YEAR = Column("period_no", "integer", "Reporting period of the fiscal year, 1–6.")
+FISCAL_YEAR_OF_PLAN = Column("fiscal_year", "integer", "The plan's fiscal year (BE).")
+VALID_FROM = Column(
+    "valid_from_period",
+    "integer",
+    "First period the version is in force for the policy; null when a later version took all.",
+)
+VALID_TO = Column("valid_to_period", "integer", "Last period the version is in force for it.")
+
+
+def _plans_table(name: str, description: str, *columns: Column) -> Table:
+    return Table(PLANS_SCHEMA, name, description, columns)
+
+
+PLAN_TABLES: tuple[Table, ...] = (
+    _plans_table(
+        "versions",
+        "One row per plan version: an accepted plan file received by the run's as-of time.",
+        PLAN_VERSION_ID,
+        FISCAL_YEAR_OF_PLAN,
+        Column("sender_unit", "varchar", "The unit that sent the plan (its landing folder)."),
+        Column("file_name", "varchar", "The plan file's name."),
+        PATH,
+        RECEIVED_AT,
+        Column("effective_from", "integer", "The first period the plan is in force (1–6)."),
+    ),
+    _plans_table(
+        "policy_versions",
+        "Every (fiscal year, policy, version containing it) with the periods it is in force "
+        "and the version it replaced.",
+        FISCAL_YEAR_OF_PLAN,
+        POLICY_CODE,
+        PLAN_VERSION_ID,
+        VALID_FROM,
+        VALID_TO,
+        Column(
+            "replaces_version_id",
+            "bigint",
+            "The version in force at this version's first period when it arrived, if any.",
+        ),
+    ),
+    _plans_table(
+        "policy_in_force",
+        "The plan in force: for each fiscal year, period and policy, the version whose KPIs, "
+        "assignments and targets hold.",
+        FISCAL_YEAR_OF_PLAN,
+        PERIOD_NO_OF_YEAR,
+        POLICY_CODE,
+        PLAN_VERSION_ID,
+    ),
+    _plans_table(
+        "policies",
+        "The policies of every version.",
+        PLAN_VERSION_ID,
+        POLICY_CODE,
+        TITLE_TH,
+        TITLE_EN,
+        GROUP_CODE,
+        Column("dimension_code", "varchar", "The policy's primary dimension (the first listed)."),
+        IS_KEY_PROJECT,
+    ),
+    _plans_table(
+        "policy_dimensions",
+        "Every dimension of every version's policies, in the order listed; the first is primary.",
+        PLAN_VERSION_ID,
+        POLICY_CODE,
+        Column("dimension_code", "varchar", "One of the nine dimensions."),
+        Column("position", "integer", "1 for the first dimension listed, 2 for the next, …"),
+        Column("is_primary", "boolean", "The first dimension listed: where the policy counts."),
+    ),
+    _plans_table(
+        "projects",
+        "The projects and activities (โครงการ/กิจกรรม) of every version.",
+        PLAN_VERSION_ID,
+        PROJECT_CODE,
+        POLICY_CODE,
+        TITLE_TH,
+        TITLE_EN,
+    ),
+    _plans_table(
+        "kpis",
+        "The KPIs of every version.",
+        PLAN_VERSION_ID,
+        *KPIS_SHEET.columns,
+    ),
+    _plans_table(
+        "assignments",
+        "The lead (H) and supporting (R) units of every version's policies.",
+        PLAN_VERSION_ID,
+        *ASSIGNMENTS_SHEET.columns,
+    ),
+    _plans_table(
+        "targets",
+        "Every version's targets: annual, and per period where the plan gives them.",
+        PLAN_VERSION_ID,
+        FISCAL_YEAR_OF_PLAN,
+        POLICY_CODE,
+        *TARGETS_SHEET.columns,
+    ),
+    _plans_table(
+        "periods",
+        "The bi-monthly periods of every fiscal year with a plan version.",
+        FISCAL_YEAR_OF_PLAN,
+        PERIOD_NO_OF_YEAR,
+        Column("period_key", "varchar", "Period key such as 2566-P2."),
+        Column("start_date", "date", "First day of the period."),
+        Column("end_date", "date", "Last day of the period."),
     ),
 )
 
-LEDGER_TABLES: tuple[Table, ...] = (SUBMISSION_FILES, SUBMISSION_ROWS, QUARANTINED_ROWS)
 
 RAW_SOURCE_DESCRIPTION = (
     "The ledger written by bma_pipeline/intake and bma_pipeline/validation. Holds personal "
     "data (reporter names and phones): never granted to BI, and no reporter column leaves "
     "this schema."
+)
+
+
+PLANS_SOURCE_DESCRIPTION = (
+    "Action-plan versions and the plan in force, rebuilt from the plan ledger by "
+    "bma_pipeline/plans/store.py (as of the run's as-of time) before submissions are judged."
 )
 
 
@@ -464,7 +940,8 @@ def personal_columns() -> set[str]:
 def iter_columns() -> Iterator[Column]:
     """Every declared column of the layouts and the ledger, each once."""
     seen: set[int] = set()
-    for columns in (SUBMISSION.columns, *(t.columns for t in LEDGER_TABLES)):
+    layouts = (SUBMISSION, *PLAN.sheets)
+    for columns in (*(layout.columns for layout in layouts), *(t.columns for t in LEDGER_TABLES)):
         for column in columns:
             if id(column) not in seen:
                 seen.add(id(column))
@@ -477,22 +954,26 @@ def dbt_sources() -> dict[str, Any]:
     def column_yaml(column: Column) -> dict[str, str]:
         return {"name": column.name, "description": column.description}
 
+    def source(name: str, description: str, tables: tuple[Table, ...]) -> dict[str, Any]:
+        return {
+            "name": name,
+            "schema": name,
+            "description": description,
+            "tables": [
+                {
+                    "name": table.name,
+                    "description": table.description,
+                    "columns": [column_yaml(c) for c in table.columns],
+                }
+                for table in tables
+            ],
+        }
+
     return {
         "version": 2,
         "sources": [
-            {
-                "name": RAW_SCHEMA,
-                "schema": RAW_SCHEMA,
-                "description": RAW_SOURCE_DESCRIPTION,
-                "tables": [
-                    {
-                        "name": table.name,
-                        "description": table.description,
-                        "columns": [column_yaml(c) for c in table.columns],
-                    }
-                    for table in LEDGER_TABLES
-                ],
-            }
+            source(RAW_SCHEMA, RAW_SOURCE_DESCRIPTION, LEDGER_TABLES),
+            source(PLANS_SCHEMA, PLANS_SOURCE_DESCRIPTION, PLAN_TABLES),
         ],
     }
 

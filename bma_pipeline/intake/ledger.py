@@ -22,7 +22,13 @@ import numpy as np
 import pandas as pd
 
 from bma_pipeline.batching import batches_by_rows
-from bma_pipeline.columns import RAW_SCHEMA, SUBMISSION_FILES, SUBMISSION_ROWS
+from bma_pipeline.columns import (
+    RAW_SCHEMA,
+    SUBMISSION_FILES,
+    SUBMISSION_ROWS,
+    WORKBOOK_FOLDERS,
+    Table,
+)
 from bma_pipeline.intake.parse import parse_many
 from bma_pipeline.intake.readers import DEFAULT_MAX_BYTES, FileRejected, SheetTable, read_submission
 from bma_pipeline.warehouse import Warehouse
@@ -96,7 +102,28 @@ def iter_landing_paths(landing: Path) -> Iterable[Path]:
             yield root_path / name
 
 
-def _file_rejection(path: Path, landing: Path, known_units: set[str]) -> FileRejected | None:
+def submission_paths(landing: Path) -> list[Path]:
+    """Every landing entry but those under a unit's workbook folders (`plans/`, `meetings/`),
+    which have ledgers of their own (`workbook_ledger.py`)."""
+    if not landing.is_dir():
+        return []
+    return [
+        path
+        for path in iter_landing_paths(landing)
+        if not _in_workbook_folder(path.relative_to(landing).parts)
+    ]
+
+
+def _in_workbook_folder(parts: tuple[str, ...]) -> bool:
+    return len(parts) > 2 and parts[1] in WORKBOOK_FOLDERS
+
+
+def file_rejection(
+    path: Path, landing: Path, known_units: set[str], kind_folder: str | None = None
+) -> FileRejected | None:
+    """Why a landing entry cannot be taken at all, if it cannot: a link, not directly in a
+    unit's folder (`landing/<unit>/`, or `landing/<unit>/<kind_folder>/` for workbooks), or a
+    folder that is not a unit's."""
     relative = path.relative_to(landing)
     if path.is_symlink():
         target = Path(os.path.realpath(path))
@@ -107,11 +134,12 @@ def _file_rejection(path: Path, landing: Path, known_units: set[str]) -> FileRej
             "only regular files are accepted",
             f"{relative} เป็นลิงก์สัญลักษณ์ ไม่ใช่ไฟล์จริง",
         )
-    if len(relative.parts) != 2:
+    folder = "landing/<unit_code>/" + (f"{kind_folder}/" if kind_folder else "")
+    if len(relative.parts) != (3 if kind_folder else 2):
         return FileRejected(
             "no_unit_folder",
-            f"{relative} is not inside a unit folder landing/<unit_code>/",
-            f"{relative} ไม่ได้อยู่ในโฟลเดอร์ของหน่วยงาน",
+            f"{relative} is not inside a unit folder {folder}",
+            f"{relative} ไม่ได้อยู่ในโฟลเดอร์ของหน่วยงาน {folder}",
         )
     if relative.parts[0] not in known_units:
         return FileRejected(
@@ -239,7 +267,7 @@ def ingest_landing(
     report = IngestReport()
     now = datetime.now(BANGKOK).replace(tzinfo=None, microsecond=0)
 
-    paths = list(iter_landing_paths(landing)) if landing.is_dir() else []
+    paths = list(submission_paths(landing))
     planned: list[_Planned] = []
     for path in paths:
         report.files_seen += 1
@@ -247,7 +275,7 @@ def ingest_landing(
         if (item.relative_path, item.sha256) in known_pairs:
             report.files_already_known += 1
             continue
-        entry = _Planned(item, rejection=_file_rejection(path, landing, known_units))
+        entry = _Planned(item, rejection=file_rejection(path, landing, known_units))
         if entry.rejection is None and item.sha256 in first_path_of_sha:
             entry.duplicate_of = first_path_of_sha[item.sha256]
         known_pairs.add((item.relative_path, item.sha256))
@@ -291,7 +319,7 @@ def _write_files(
             record = records[0]
             wh.execute(_INSERT_FILE_RECORD, record)
         else:
-            wh.append(RAW_SCHEMA, "submission_files", _records_frame(records))
+            wh.append(RAW_SCHEMA, "submission_files", records_frame(records))
         if frames:
             rows = pd.concat(frames, ignore_index=True, copy=False)
             lengths = [len(frame) for frame in frames]
@@ -311,10 +339,12 @@ def _write_files(
             )
 
 
-def _records_frame(records: list[dict[str, object]]) -> pd.DataFrame:
-    """File records as a frame typed like raw.submission_files (a bound insert costs ~1 ms)."""
-    frame = pd.DataFrame.from_records(records, columns=list(SUBMISSION_FILES.names))
-    for column, sql_type in SUBMISSION_FILES.sql_types.items():
+def records_frame(
+    records: list[dict[str, object]], table: Table = SUBMISSION_FILES
+) -> pd.DataFrame:
+    """File records as a frame typed like a files table (a bound insert costs ~1 ms)."""
+    frame = pd.DataFrame.from_records(records, columns=list(table.names))
+    for column, sql_type in table.sql_types.items():
         if sql_type in ("bigint", "integer"):
             frame[column] = frame[column].astype("int64")
         elif sql_type == "timestamp":

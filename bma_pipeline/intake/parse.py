@@ -12,6 +12,7 @@ or deciding whether a row is acceptable (validation).
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Sequence
 from typing import TypeVar
@@ -19,7 +20,7 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
-from bma_pipeline.columns import STATUS, SUBMISSION, SUBMISSION_ROWS, Column
+from bma_pipeline.columns import STATUS, SUBMISSION, SUBMISSION_ROWS, Column, Layout
 from bma_pipeline.intake.dates import parse_dates
 from bma_pipeline.intake.numbers import clean_text, is_missing_marker, parse_integers, parse_numbers
 from bma_pipeline.intake.readers import SheetTable
@@ -28,14 +29,6 @@ BE_OFFSET = 543
 _Parsed = TypeVar("_Parsed", pd.Series, pd.DataFrame)
 # The raw.submission_rows columns this module produces: all but file_id, in table order.
 _ROW_COLUMNS = [name for name in SUBMISSION_ROWS.names if name != "file_id"]
-
-# Other spellings of each status besides its code and its Thai label in the registry.
-_STATUS_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "not_started": ("ยังไม่เริ่มดำเนินการ", "ยังไม่ดำเนินการ", "not started"),
-    "in_progress": ("อยู่ระหว่างดำเนินการ", "ระหว่างดำเนินการ", "in progress", "ongoing"),
-    "completed": ("ดำเนินการแล้วเสร็จ", "เสร็จสิ้น", "เสร็จแล้ว", "complete", "done"),
-    "delayed": ("ล่าช้ากว่าแผน", "ล่าช้ากว่ากำหนด", "late"),
-}
 
 _PERIOD_KEY = r"^(?P<y>\d{4})\s*[-/_ ]?\s*[Pp]\s*(?P<n>\d{1,2})$"
 _PERIOD_SLASH_YEAR = r"^(?:งวดที่|งวด|[Pp])?\s*(?P<n>\d{1,2})\s*/\s*(?P<y>\d{4})$"
@@ -50,17 +43,25 @@ def _normalise_word(s: pd.Series) -> pd.Series:
     )
 
 
-_STATUS_INDEX: dict[str, str] = {
-    word: status
-    for status, label in STATUS.values
-    for word in _normalise_word(pd.Series([status, label, *_STATUS_SYNONYMS[status]], dtype=object))
-}
+@functools.cache
+def _value_index(column: Column) -> dict[str, str]:
+    """Normalised spelling → value, for an enumeration column of the registry."""
+    return {
+        word: value
+        for value in column.allowed
+        for word in _normalise_word(pd.Series(column.spellings_of(value), dtype=object))
+    }
+
+
+def parse_enum(s: pd.Series, column: Column) -> pd.Series:
+    """One of the column's values from its code, Thai label or a synonym; else None."""
+    mapped = _normalise_word(s).map(_value_index(column))
+    return mapped.astype(object).where(mapped.notna(), None)
 
 
 def parse_status(s: pd.Series) -> pd.Series:
     """Thai or English status words → not_started/in_progress/completed/delayed; else None."""
-    mapped = _normalise_word(s).map(_STATUS_INDEX)
-    return mapped.astype(object).where(mapped.notna(), None)
+    return parse_enum(s, STATUS)
 
 
 def parse_codes(s: pd.Series) -> pd.Series:
@@ -98,15 +99,39 @@ def parse_text(s: pd.Series) -> pd.Series:
     return text.where(text.notna() & (text != ""), None)
 
 
-# How a cell of each kind of column is read (`Column.kind`); fiscal years and periods are
-# read together in `_parse_columns`, since a period key also carries a year.
+_TRUE = ("yes", "y", "true", "t", "1", "ใช่", "ใช", "มี", "x", "✓", "✔")
+_FALSE = ("no", "n", "false", "f", "0", "ไม่ใช่", "ไม่", "ไม่มี")
+_BOOLEAN_INDEX: dict[str, bool] = {
+    **{word: True for word in _normalise_word(pd.Series(_TRUE, dtype=object))},
+    **{word: False for word in _normalise_word(pd.Series(_FALSE, dtype=object))},
+}
+
+
+def parse_booleans(s: pd.Series) -> pd.Series:
+    """yes/no, true/false, ใช่/ไม่ใช่, 1/0 (and ✓) → True/False; else NA (nullable boolean)."""
+    return _normalise_word(s).map(_BOOLEAN_INDEX).astype("boolean")
+
+
+def parse_lists(s: pd.Series) -> pd.Series:
+    """'safety, travel' → 'safety,travel': items separated by commas (or semicolons or line
+    breaks), stripped, blanks dropped, order kept; None when no item is left."""
+    items = clean_text(s).str.split(r"\s*[,;\n]\s*", regex=True)
+    joined = items.map(
+        lambda parts: ",".join(part for part in parts if part) if isinstance(parts, list) else None
+    )
+    return joined.where(joined.notna() & (joined != ""), None).astype(object)
+
+
+# How a cell of each kind of column is read (`Column.kind`); enumerations read their column's
+# values, and a period also carries a year (`parse_layout_columns`).
 CELL_PARSERS: dict[str, Callable[[pd.Series], pd.Series]] = {
     "code": parse_codes,
     "number": parse_numbers,
-    "status": parse_status,
     "text": parse_text,
     "date": parse_dates,
     "fiscal_year": parse_fiscal_years,
+    "boolean": parse_booleans,
+    "list": parse_lists,
 }
 
 
@@ -117,6 +142,10 @@ def without_missing_markers(s: pd.Series, column: Column) -> pd.Series:
 
 
 def _parsed(column: Column, raw: pd.Series) -> pd.Series:
+    if column.kind == "enum":
+        return _on_distinct(
+            lambda cells: parse_enum(without_missing_markers(cells, column), column), raw
+        )
     parse = CELL_PARSERS[column.kind]
     return _on_distinct(lambda cells: parse(without_missing_markers(cells, column)), raw)
 
@@ -141,7 +170,9 @@ def _json_records(records: list[list[object]], headers: list[str]) -> list[str]:
     return [_encode_json(dict(zip(headers, record, strict=True))) for record in records]
 
 
-def _file_columns(table: SheetTable) -> tuple[list[str], dict[str, list[object]]]:
+def _file_columns(
+    table: SheetTable, layout: Layout = SUBMISSION
+) -> tuple[list[str], dict[str, list[object]]]:
     """One file's raw_cells JSON and the original text of each canonical column, as lists.
 
     When two headers name the same canonical column, the first non-blank cell wins.
@@ -150,7 +181,7 @@ def _file_columns(table: SheetTable) -> tuple[list[str], dict[str, list[object]]
     cells = table.rows.loc[:, table.headers].to_numpy(dtype=object)
     records = cells.tolist()
     raw: dict[str, list[object]] = {}
-    for column in SUBMISSION.names:
+    for column in layout.names:
         positions = [i for i, c in enumerate(table.columns) if c == column]
         if not positions:
             raw[column] = [None] * len(records)
@@ -181,27 +212,36 @@ def parse_many(items: Sequence[tuple[SheetTable, str]]) -> list[pd.DataFrame]:
     parser runs once over it, and the result is split back per file: pandas' fixed cost
     per call dominates for small files (measured 95 ms per 80-row file one by one).
     """
-    if not items:
+    frames = parse_sheets([table for table, _ in items], SUBMISSION)
+    for frame, (_, unit_folder) in zip(frames, items, strict=True):
+        frame.insert(1, "unit_folder", pd.Series([unit_folder] * len(frame), dtype=object))
+    return [frame.loc[:, _ROW_COLUMNS] for frame in frames]
+
+
+def parse_sheets(tables: Sequence[SheetTable], layout: Layout) -> list[pd.DataFrame]:
+    """Each table's rows as row_number, raw_cells, the original text of each of the layout's
+    columns (`raw_<name>`) and its parsed value, parsed in one batch (see `parse_many`)."""
+    if not tables:
         return []
     lengths: list[int] = []
     row_numbers: list[object] = []
-    unit_folders: list[str] = []
     raw_cells: list[str] = []
-    raw: dict[str, list[object]] = {column: [] for column in SUBMISSION.names}
-    for table, unit_folder in items:
-        n = len(table.rows)
-        lengths.append(n)
+    raw: dict[str, list[object]] = {column: [] for column in layout.names}
+    for table in tables:
+        lengths.append(len(table.rows))
         row_numbers.extend(table.rows["row_number"].tolist())
-        unit_folders.extend([unit_folder] * n)
-        file_json, file_raw = _file_columns(table)
+        file_json, file_raw = _file_columns(table, layout)
         raw_cells.extend(file_json)
-        for column in SUBMISSION.names:
+        for column in layout.names:
             raw[column].extend(file_raw[column])
-    frame = _parse_columns(
-        {column: pd.Series(values, dtype=object) for column, values in raw.items()},
-        row_numbers,
-        unit_folders,
-        raw_cells,
+    texts = {column: pd.Series(values, dtype=object) for column, values in raw.items()}
+    frame = pd.DataFrame(
+        {
+            "row_number": pd.Series(row_numbers, dtype="int64"),
+            "raw_cells": pd.Series(raw_cells, dtype=object),
+            **{f"raw_{column}": texts[column] for column in layout.names},
+            **parse_layout_columns(texts, layout),
+        }
     )
     bounds = np.cumsum([0, *lengths])
     return [
@@ -222,38 +262,28 @@ def _on_distinct(parse: Callable[[pd.Series], _Parsed], s: pd.Series) -> _Parsed
     return parsed.take(codes).reset_index(drop=True)
 
 
-def _parse_columns(
-    raw: dict[str, pd.Series],
-    row_numbers: list[object],
-    unit_folders: list[str],
-    raw_cells: list[str],
-) -> pd.DataFrame:
-    period_column, year_column = SUBMISSION.column("period_no"), SUBMISSION.column("fiscal_year")
-    periods = _on_distinct(
-        lambda cells: parse_periods(without_missing_markers(cells, period_column)),
-        raw["period_no"],
-    )
-    fiscal_year = _parsed(year_column, raw["fiscal_year"])
-    key_year = periods["period_key_fiscal_year"]
-    # A CE fiscal year is unambiguous when the period key beside it gives the BE year.
-    is_ce_with_key = fiscal_year.between(1900, 2300) & (key_year == fiscal_year + BE_OFFSET)
-    fiscal_year = fiscal_year.mask(is_ce_with_key.fillna(False).astype(bool), key_year)
-
-    parsed: dict[str, pd.Series] = {
-        "fiscal_year": fiscal_year.astype("Int64"),
-        "period_no": periods["period_no"].astype("Int64"),
-        "period_key_fiscal_year": key_year.astype("Int64"),
-    }
-    for column in SUBMISSION.columns:
-        if column.name not in parsed:
-            parsed[column.name] = _parsed(column, raw[column.name])
-    frame = pd.DataFrame(
-        {
-            "row_number": pd.Series(row_numbers, dtype="int64"),
-            "unit_folder": pd.Series(unit_folders, dtype=object),
-            "raw_cells": pd.Series(raw_cells, dtype=object),
-            **{f"raw_{column}": raw[column] for column in SUBMISSION.names},
-            **parsed,
-        }
-    )
-    return frame.loc[:, _ROW_COLUMNS]
+def parse_layout_columns(raw: dict[str, pd.Series], layout: Layout) -> dict[str, pd.Series]:
+    """Each of the layout's columns parsed by its kind, in layout order; a period column also
+    gives its key year (`Column.key_year`)."""
+    parsed: dict[str, pd.Series] = {}
+    for column in layout.columns:
+        cells = raw[column.name]
+        if column.kind == "period":
+            periods = _on_distinct(
+                lambda cells, column=column: parse_periods(without_missing_markers(cells, column)),
+                cells,
+            )
+            parsed[column.name] = periods["period_no"].astype("Int64")
+            parsed[str(column.key_year)] = periods["period_key_fiscal_year"].astype("Int64")
+        else:
+            parsed[column.name] = _parsed(column, cells)
+    years = [c.name for c in layout.columns if c.kind == "fiscal_year"]
+    keys = [str(c.key_year) for c in layout.columns if c.kind == "period"]
+    if years and keys:
+        # A CE fiscal year is unambiguous when the period key beside it gives the BE year.
+        fiscal_year, key_year = parsed[years[0]], parsed[keys[0]]
+        is_ce_with_key = fiscal_year.between(1900, 2300) & (key_year == fiscal_year + BE_OFFSET)
+        parsed[years[0]] = fiscal_year.mask(is_ce_with_key.fillna(False).astype(bool), key_year)
+    for name in years:
+        parsed[name] = parsed[name].astype("Int64")
+    return parsed

@@ -19,6 +19,8 @@ import io
 import re
 import warnings
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -82,26 +84,7 @@ def read_submission(
 ) -> SheetTable:
     """Read a CSV/XLSX submission; raise FileRejected when it cannot be ingested."""
     path = Path(path)
-    extension = path.suffix.lower()
-    if extension not in ACCEPTED_EXTENSIONS:
-        raise FileRejected(
-            "unsupported_extension",
-            f"{path.name}: files of type '{extension or '(none)'}' are not accepted; "
-            "send the template as .xlsx or .csv",
-            f"{path.name}: ไม่รับไฟล์ชนิด '{extension or '(ไม่มีนามสกุล)'}' "
-            "กรุณาส่งแบบรายงานเป็นไฟล์ .xlsx หรือ .csv",
-        )
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise FileRejected(
-            "file_too_large",
-            f"{path.name} is {size:,} bytes, more than the {max_bytes:,} allowed; "
-            "send only the submission sheet",
-            f"{path.name} มีขนาด {size:,} ไบต์ เกินกว่าที่รับได้ {max_bytes:,} ไบต์ "
-            "กรุณาส่งเฉพาะแผ่นงานแบบรายงาน",
-        )
-    if size == 0:
-        raise _empty(path)
+    extension = check_file(path, max_bytes, ACCEPTED_EXTENSIONS)
     encoding: str | None = None
     sheet_name: str | None = None
     if extension == ".csv":
@@ -109,7 +92,34 @@ def read_submission(
     else:
         check_zip_bomb(path)
         grid, sheet_name = _read_xlsx_grid(path, layout)
-    return _table_from_grid(path, grid, encoding, sheet_name, layout)
+    return table_from_grid(path, grid, encoding, sheet_name, layout)
+
+
+def check_file(path: Path, max_bytes: int, extensions: tuple[str, ...]) -> str:
+    """The file's extension, once its type and size are acceptable; else FileRejected."""
+    extension = path.suffix.lower()
+    if extension not in extensions:
+        shown = [e for e in (".xlsx", ".csv") if e in extensions]  # .xlsm goes unsaid
+        accepted_en, accepted_th = " or ".join(shown), " หรือ ".join(shown)
+        raise FileRejected(
+            "unsupported_extension",
+            f"{path.name}: files of type '{extension or '(none)'}' are not accepted; "
+            f"send the template as {accepted_en}",
+            f"{path.name}: ไม่รับไฟล์ชนิด '{extension or '(ไม่มีนามสกุล)'}' "
+            f"กรุณาส่งแบบรายงานเป็นไฟล์ {accepted_th}",
+        )
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise FileRejected(
+            "file_too_large",
+            f"{path.name} is {size:,} bytes, more than the {max_bytes:,} allowed; "
+            "send only the template's sheets",
+            f"{path.name} มีขนาด {size:,} ไบต์ เกินกว่าที่รับได้ {max_bytes:,} ไบต์ "
+            "กรุณาส่งเฉพาะแผ่นงานของแบบฟอร์ม",
+        )
+    if size == 0:
+        raise _empty(path)
+    return extension
 
 
 def _empty(path: Path) -> FileRejected:
@@ -227,6 +237,23 @@ def check_zip_bomb(
 
 
 def _read_xlsx_grid(path: Path, layout: Layout) -> tuple[list[list[str | None]], str]:
+    with open_workbook(path) as (workbook, epoch):
+        sheets = _sheets_in_preference_order(workbook)
+        if not sheets:
+            raise _corrupt(path, "no worksheet")
+        first: tuple[list[list[str | None]], str] | None = None
+        for sheet in sheets:
+            grid = sheet_grid(path, sheet, epoch)
+            if find_header_row(grid, layout) is not None:
+                return grid, sheet.title
+            first = first or (grid, sheet.title)
+        assert first is not None
+        return first
+
+
+@contextmanager
+def open_workbook(path: Path) -> Iterator[tuple[Any, datetime]]:
+    """An openpyxl workbook opened read-only with cached formula values, and its day 0."""
     import openpyxl  # local import: loading openpyxl costs time the CSV path does not need
 
     try:
@@ -236,25 +263,19 @@ def _read_xlsx_grid(path: Path, layout: Layout) -> tuple[list[list[str | None]],
             workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken package
         raise _corrupt(path, type(exc).__name__) from exc
-    epoch = getattr(workbook, "epoch", EXCEL_ORIGIN)
     try:
-        sheets = _sheets_in_preference_order(workbook)
-        if not sheets:
-            raise _corrupt(path, "no worksheet")
-        first: tuple[list[list[str | None]], str] | None = None
-        for sheet in sheets:
-            try:
-                sheet.reset_dimensions()
-                grid = [[_cell_text(cell, epoch) for cell in row] for row in sheet.iter_rows()]
-            except Exception as exc:
-                raise _corrupt(path, f"sheet {sheet.title!r}: {type(exc).__name__}") from exc
-            if find_header_row(grid, layout) is not None:
-                return grid, sheet.title
-            first = first or (grid, sheet.title)
-        assert first is not None
-        return first
+        yield workbook, getattr(workbook, "epoch", EXCEL_ORIGIN)
     finally:
         workbook.close()
+
+
+def sheet_grid(path: Path, sheet: Any, epoch: datetime) -> list[list[str | None]]:
+    """Every cell of a worksheet as the text a person sees."""
+    try:
+        sheet.reset_dimensions()
+        return [[_cell_text(cell, epoch) for cell in row] for row in sheet.iter_rows()]
+    except Exception as exc:
+        raise _corrupt(path, f"sheet {sheet.title!r}: {type(exc).__name__}") from exc
 
 
 def _sheets_in_preference_order(workbook: Any) -> list[Any]:
@@ -350,31 +371,36 @@ def _cell_text(cell: Any, epoch: datetime = EXCEL_ORIGIN) -> str | None:
 # ---------------------------------------------------------------- rows
 
 
-def _no_header(path: Path, layout: Layout) -> FileRejected:
+def _no_header(path: Path, layout: Layout, sheet_name: str | None = None) -> FileRejected:
     required = [layout.column(name) for name in layout.required]
     named_en = ", ".join(f"{c.name}/{c.label_th}" for c in required)
     named_th = " ".join(str(c.label_th) for c in required)
+    where_en = f"{path.name}, sheet {sheet_name!r}" if sheet_name else path.name
+    where_th = f"{path.name} แผ่นงาน {sheet_name!r}" if sheet_name else path.name
     return FileRejected(
         "no_header",
-        f"{path.name}: no header row naming the required columns ({named_en}) "
+        f"{where_en}: no header row naming the required columns ({named_en}) "
         "in the first 30 rows; use the template's header row",
-        f"{path.name}: ไม่พบแถวหัวตารางที่มีคอลัมน์ที่จำเป็น ({named_th}) ใน 30 แถวแรก "
+        f"{where_th}: ไม่พบแถวหัวตารางที่มีคอลัมน์ที่จำเป็น ({named_th}) ใน 30 แถวแรก "
         "กรุณาใช้หัวตารางตามแบบรายงาน",
     )
 
 
-def _table_from_grid(
+def table_from_grid(
     path: Path,
     grid: list[list[str | None]],
     encoding: str | None,
     sheet_name: str | None,
     layout: Layout = SUBMISSION,
+    allow_empty: bool = False,
 ) -> SheetTable:
-    if not any(cell is not None for row in grid for cell in row):
+    """The data rows under the header row; a sheet of a workbook may have none
+    (`allow_empty`), a lone submission must have some."""
+    if not any(cell is not None for row in grid for cell in row) and not allow_empty:
         raise _empty(path)
     header_index = find_header_row(grid, layout)
     if header_index is None:
-        raise _no_header(path, layout)
+        raise _no_header(path, layout, sheet_name if allow_empty else None)
     header_cells = grid[header_index]
     body = grid[header_index + 1 :]
     width = max([len(header_cells), *(len(row) for row in body)])
@@ -398,14 +424,14 @@ def _table_from_grid(
         if all(cell is None for cell in cells) or _is_total_row(cells):
             skipped += 1
             continue
-        if not seen_data and _is_description_row(cells, columns):
+        if not seen_data and _is_description_row(cells, columns, layout):
             skipped += 1
             seen_data = True
             continue
         seen_data = True
         kept.append(cells)
         row_numbers.append(header_index + 2 + offset)
-    if not kept:
+    if not kept and not allow_empty:
         raise _empty(path)
     rows = pd.DataFrame(kept, columns=headers, dtype=object)
     rows = rows.astype(object).where(rows.notna(), None)
@@ -444,17 +470,26 @@ def _is_total_row(cells: list[str | None]) -> bool:
     return first is not None and first.strip().rstrip(":").strip().casefold() in TOTAL_LABELS
 
 
-def _is_description_row(cells: list[str | None], columns: list[str | None]) -> bool:
+def _is_description_row(
+    cells: list[str | None], columns: list[str | None], layout: Layout = SUBMISSION
+) -> bool:
     """The explanation row some templates put under the header: no numbers, no codes."""
     present = [cell for cell in cells if cell is not None]
     if len(present) < 2:
         return False
+    patterns = {
+        c.name: re.compile(str(c.pattern), re.IGNORECASE)
+        for c in layout.columns
+        if c.kind == "code" and c.pattern
+    }
     for cell, column in zip(cells, columns, strict=True):
-        if cell is None:
+        if cell is None or column is None:
             continue
         if column == "unit_code" and _UNIT_CODE_LIKE.match(cell):
             return False
         if column == "kpi_code" and _KPI_CODE_LIKE.match(cell):
+            return False
+        if column in patterns and patterns[column].match(cell.strip()):
             return False
     # Only a cell with a digit can be a number: skip the (slower) vector parser otherwise.
     with_digits = [cell for cell in present if _ANY_DIGIT.search(cell)]

@@ -45,7 +45,7 @@ _WIDTHS = {
     "fiscal_year": 11,
     "period_no": 8,
     "kpi_code": 13,
-    "kpi_name_th": 60,
+    "name_th": 60,
     "measure_unit_th": 12,
     "role": 12,
     "annual_target": 15,
@@ -145,7 +145,7 @@ def write_template(
             "fiscal_year": period.fiscal_year,
             "period_no": period.period_no,
             "kpi_code": kpi.kpi_code,
-            "kpi_name_th": kpi.name_th,
+            "name_th": kpi.name_th,
             "measure_unit_th": kpi.measure_unit_th,
             "role": kpi.role if isinstance(kpi.role, str) else None,
             "annual_target": float(kpi.annual_target),
@@ -164,7 +164,7 @@ def write_template(
 
     last_row = FIRST_DATA_ROW + len(rows) - 1
     _add_validations(sheet, position, last_row)
-    sheet.freeze_panes = sheet.cell(FIRST_DATA_ROW, position["kpi_name_th"] + 1)
+    sheet.freeze_panes = sheet.cell(FIRST_DATA_ROW, position["name_th"] + 1)
     sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(TEMPLATE_COLUMNS))}{last_row}"
 
     notes = workbook.create_sheet(INSTRUCTIONS_SHEET_NAME)

@@ -13,6 +13,7 @@ What does not belong here: the rules themselves (`schemas.py`), the message text
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -20,18 +21,21 @@ import pandas as pd
 import pandera.pandas as pa
 
 from bma_pipeline.columns import SUBMISSION
+from bma_pipeline.plans.in_force import PlanInForce
 from bma_pipeline.reference.catalog import Catalog
 from bma_pipeline.validation.reasons import (
     REASONS,
     SENTENCE_SEPARATOR,
+    Reason,
     render_messages,
     template_fields,
 )
 from bma_pipeline.validation.schemas import (
     RowConsistencySchema,
+    as_plan,
     build_reference_schema,
-    kpi_policies,
     parse_check_name,
+    policy_in_force,
     prepare_submission_rows,
     submission_row_schema,
 )
@@ -47,19 +51,20 @@ class ContractError(RuntimeError):
     """The rows cannot be judged at all (wrong dtype, unknown check): a pipeline bug."""
 
 
-def validate_submission_rows(rows: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
+def validate_submission_rows(rows: pd.DataFrame, catalog: PlanInForce | Catalog) -> pd.DataFrame:
     """The quarantine rows for `rows` (columns of raw.submission_rows).
 
     One row per failing input row, indexed by that row's label in `rows`, with
     `QUARANTINE_COLUMNS`; every reason that applies is listed. Rows not returned are
     accepted. `rows` is not modified.
     """
-    prepared = prepare_submission_rows(rows, catalog)
-    failures = find_failures(prepared, catalog)
-    return build_quarantine(rows, prepared, failures, catalog)
+    plan = as_plan(catalog)
+    prepared = prepare_submission_rows(rows, plan)
+    failures = find_failures(prepared, plan)
+    return build_quarantine(rows, prepared, failures, plan)
 
 
-def find_failures(prepared: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
+def find_failures(prepared: pd.DataFrame, catalog: PlanInForce | Catalog) -> pd.DataFrame:
     """Every (position, code, column) failure of prepared rows against the whole contract."""
     schemas = (
         submission_row_schema(),
@@ -84,7 +89,9 @@ _EMPTY_FAILURES = pd.DataFrame(
 )
 
 
-def failures_from_cases(failure_cases: pd.DataFrame) -> pd.DataFrame:
+def failures_from_cases(
+    failure_cases: pd.DataFrame, reasons: Mapping[str, Reason] = REASONS
+) -> pd.DataFrame:
     """Map Pandera failure cases (`check`, `column`, `index`) to (position, code, column).
 
     Two checks may report the same reason on the same cell (a period out of 1–6 and a
@@ -95,7 +102,7 @@ def failures_from_cases(failure_cases: pd.DataFrame) -> pd.DataFrame:
     cases = failure_cases[["check", "column", "index"]]
     checks = cases["check"].astype(str)
     whole_frame = cases["index"].isna()
-    unknown = sorted(name for name in checks.unique() if not _is_reason_check(name))
+    unknown = sorted(name for name in checks.unique() if parse_check_name(name)[0] not in reasons)
     if whole_frame.any() or unknown:
         problems = cases[whole_frame | checks.isin(unknown)].drop_duplicates(["check", "column"])
         raise ContractError(
@@ -115,12 +122,11 @@ def failures_from_cases(failure_cases: pd.DataFrame) -> pd.DataFrame:
     return failures.drop_duplicates(ignore_index=True)
 
 
-def _is_reason_check(name: str) -> bool:
-    return parse_check_name(name)[0] in REASONS
-
-
 def build_quarantine(
-    rows: pd.DataFrame, prepared: pd.DataFrame, failures: pd.DataFrame, catalog: Catalog
+    rows: pd.DataFrame,
+    prepared: pd.DataFrame,
+    failures: pd.DataFrame,
+    catalog: PlanInForce | Catalog,
 ) -> pd.DataFrame:
     """One quarantine row per failing position: sorted codes and the messages in both languages."""
     if failures.empty:
@@ -129,8 +135,9 @@ def build_quarantine(
     failures = failures.sort_values(["position", "code", "column_rank"], ignore_index=True)
     message_th = pd.Series("", index=failures.index, dtype=object)
     message_en = pd.Series("", index=failures.index, dtype=object)
-    years = ", ".join(str(year) for year in catalog.fiscal_years) or "-"
-    policy_of_kpi = kpi_policies(catalog)
+    plan = as_plan(catalog)
+    years = ", ".join(str(year) for year in plan.fiscal_years) or "-"
+    policy_of_kpi = policy_in_force(prepared, plan)
     for (code, column), group in failures.groupby(["code", "column"], sort=False):
         fields = _message_fields(prepared, group["position"], code, column, policy_of_kpi)
         fields["years"] = years
@@ -162,7 +169,7 @@ def _message_fields(
     positions: pd.Series,
     code: str,
     column: str,
-    policy_of_kpi: pd.Series,
+    policy_of_kpi: pd.Series,  # the policy in force of each prepared row's KPI
 ) -> dict[str, pd.Series | str]:
     """The row fields a reason's messages need, as display text indexed like `positions`."""
     at = prepared.iloc[positions.to_numpy()]
@@ -170,17 +177,17 @@ def _message_fields(
     sources = {
         "value": lambda: at[raw_column].astype(object).fillna(at[column].astype(object)),
         "folder": lambda: at["unit_folder"],
-        "policy": lambda: policy_of_kpi.reindex(at["kpi_code"]),
+        "policy": lambda: policy_of_kpi.iloc[positions.to_numpy()],
         "key_year": lambda: at["period_key_fiscal_year"],
         "fiscal_year": lambda: at["fiscal_year"],
     }
     fields: dict[str, pd.Series | str] = {}
     for name in (template_fields(code) & sources.keys()) | {"value"}:
-        fields[name] = pd.Series(_display(sources[name]()).to_numpy(), index=positions.index)
+        fields[name] = pd.Series(display(sources[name]()).to_numpy(), index=positions.index)
     return fields
 
 
-def _display(values: pd.Series) -> pd.Series:
+def display(values: pd.Series) -> pd.Series:
     """Cells as a message shows them: one line, at most _MAX_VALUE_CHARS characters."""
     text = values.astype(object).where(values.notna(), "").astype(str)
     text = text.str.replace(r"\s+", " ", regex=True).str.strip()

@@ -14,13 +14,14 @@ with targets), `key_year` (the year of a `2566-P2` period key) and `fiscal_year`
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from string import Formatter
 from typing import NamedTuple
 
 import pandas as pd
 
-from bma_pipeline.columns import SUBMISSION
+from bma_pipeline.columns import PLAN, SUBMISSION, Layout
 
 
 class Reason(NamedTuple):
@@ -137,48 +138,201 @@ CODE_FORMATS: dict[str, tuple[str, str]] = {
 }
 
 
+def _shared(*codes: str) -> dict[str, Reason]:
+    """Reasons a workbook shares with submissions: the same code means the same thing."""
+    return {code: REASONS[code] for code in codes}
+
+
+# Reasons for rows of action-plan workbooks (DOMAIN §6, §8). Stable like REASONS.
+PLAN_REASONS: dict[str, Reason] = {
+    **_shared(
+        "missing_value",
+        "not_a_number",
+        "negative_value",
+        "bad_fiscal_year",
+        "ce_fiscal_year",
+        "bad_period",
+        "period_year_mismatch",
+        "bad_code_format",
+        "unknown_unit",
+    ),
+    "bad_boolean": Reason(
+        "คอลัมน์ {column}: '{value}' ไม่ใช่ ใช่/ไม่ใช่ (yes/no, 1/0)",
+        "column {column}: '{value}' is not yes or no (true/false, ใช่/ไม่ใช่, 1/0)",
+        "is_key_project",
+    ),
+    "bad_direction": Reason(
+        "คอลัมน์ {column}: '{value}' ไม่ใช่ทิศทางที่กำหนด ({allowed})",
+        "column {column}: '{value}' is not a direction ({allowed})",
+        "direction",
+    ),
+    "bad_aggregation": Reason(
+        "คอลัมน์ {column}: '{value}' ไม่ใช่วิธีรวมผลที่กำหนด ({allowed})",
+        "column {column}: '{value}' is not an aggregation ({allowed})",
+        "aggregation",
+    ),
+    "bad_role": Reason(
+        "คอลัมน์ {column}: '{value}' ไม่ใช่บทบาทที่กำหนด ({allowed})",
+        "column {column}: '{value}' is not a role ({allowed})",
+        "role",
+    ),
+    "duplicate_code": Reason(
+        "คอลัมน์ {column}: '{value}' ซ้ำกันในแผ่นงานเดียวกัน จึงไม่รับทุกแถวที่ซ้ำ",
+        "column {column}: '{value}' appears more than once in this sheet, "
+        "so none of those rows is accepted",
+        "policy_code",
+    ),
+    "unknown_group": Reason(
+        "คอลัมน์ {column}: '{value}' ไม่ใช่กลุ่มภารกิจในทะเบียน ({allowed})",
+        "column {column}: '{value}' is not a mission group of the reference data ({allowed})",
+        "group_code",
+    ),
+    "unknown_dimension": Reason(
+        "คอลัมน์ {column}: '{value}' มีมิติที่ไม่ใช่ 9 มิติที่กำหนด ({allowed})",
+        "column {column}: '{value}' names a dimension that is not one of the nine ({allowed})",
+        "dimensions",
+    ),
+    "policy_without_lead": Reason(
+        "คอลัมน์ {column}: '{value}' ไม่มีหน่วยงานรับผิดชอบหลัก (H) ในแผ่นงานหน่วยงานรับผิดชอบ",
+        "column {column}: '{value}' has no lead unit (H) among the plan's assignments",
+        "policy_code",
+    ),
+    "policy_not_in_plan": Reason(
+        "คอลัมน์ {column}: '{value}' ไม่อยู่ในแผ่นงานนโยบายของแผนนี้",
+        "column {column}: '{value}' is not a policy on this plan's policies sheet",
+        "policy_code",
+    ),
+    "project_not_in_plan": Reason(
+        "คอลัมน์ {column}: '{value}' ไม่ใช่โครงการของนโยบาย {policy} ในแผ่นงานโครงการของแผนนี้",
+        "column {column}: '{value}' is not a project of policy {policy} on this plan's "
+        "projects sheet",
+        "project_code",
+    ),
+    "kpi_not_in_plan": Reason(
+        "คอลัมน์ {column}: '{value}' ไม่อยู่ในแผ่นงานตัวชี้วัดของแผนนี้",
+        "column {column}: '{value}' is not a KPI on this plan's KPIs sheet",
+        "kpi_code",
+    ),
+    "target_unit_not_assigned": Reason(
+        "คอลัมน์ {column}: '{value}' ไม่ได้รับมอบหมาย (H หรือ R) ในนโยบาย {policy} ของแผนนี้",
+        "column {column}: '{value}' is not assigned (H or R) to policy {policy} in this plan",
+        "unit_code",
+    ),
+    "baseline_on_sum_kpi": Reason(
+        "คอลัมน์ {column}: '{value}' ตัวชี้วัดแบบสะสม (sum) ไม่มีค่าฐาน",
+        "column {column}: '{value}' is a baseline on a sum KPI; only last KPIs have one",
+        "baseline_value",
+    ),
+    "period_targets_mismatch": Reason(
+        "คอลัมน์ {column}: '{value}' ไม่เท่ากับผลรวมเป้าหมายรายงวด ({period_sum})",
+        "column {column}: '{value}' is not the sum of the period targets ({period_sum})",
+        "annual_target",
+    ),
+    "policy_row_quarantined": Reason(
+        "คอลัมน์ {column}: '{value}' นโยบายนี้ไม่ผ่านการตรวจสอบในแผ่นงานนโยบาย",
+        "column {column}: '{value}' is a policy whose row on the policies sheet was quarantined",
+        "policy_code",
+    ),
+    "kpi_row_quarantined": Reason(
+        "คอลัมน์ {column}: '{value}' ตัวชี้วัดนี้ไม่ผ่านการตรวจสอบในแผ่นงานตัวชี้วัด",
+        "column {column}: '{value}' is a KPI whose row on the KPIs sheet was quarantined",
+        "kpi_code",
+    ),
+    "plan_row_quarantined": Reason(
+        "คอลัมน์ {column}: '{value}' แผ่นงานแผน (ปีงบประมาณ งวดที่มีผล) ไม่ผ่านการตรวจสอบ",
+        "column {column}: '{value}' belongs to a plan whose plan sheet (fiscal year, "
+        "effective period) was quarantined",
+        "fiscal_year",
+    ),
+    "not_lead_unit": Reason(
+        "คอลัมน์ {column}: '{value}' หน่วยงาน {folder} ไม่ใช่หน่วยงานรับผิดชอบหลัก (H) ของนโยบายนี้ "
+        "ในแผนที่มีผลอยู่ จึงแก้ไขไม่ได้ (เฉพาะ สยป. หรือหน่วยงาน H)",
+        "column {column}: '{value}': unit {folder} does not lead this policy in the plan in "
+        "force, so it may not revise it (only SED or the policy's lead units may)",
+        "policy_code",
+    ),
+}
+
+
+def _layout_labels(layouts: Iterable[Layout]) -> dict[str, str]:
+    return {c.name: str(c.label_th) for layout in layouts for c in layout.columns if c.label_th}
+
+
+def _layout_formats(layouts: Iterable[Layout]) -> dict[str, tuple[str, str]]:
+    return {
+        c.name: (str(c.format_th), str(c.format_en))
+        for layout in layouts
+        for c in layout.columns
+        if c.pattern
+    }
+
+
+@dataclass(frozen=True)
+class ReasonTable:
+    """The reasons of one kind of input, and the column labels and code formats its
+    messages name (from the column registry)."""
+
+    reasons: Mapping[str, Reason]
+    labels_th: Mapping[str, str]
+    formats: Mapping[str, tuple[str, str]]
+
+
+SUBMISSION_REASONS = ReasonTable(REASONS, COLUMN_LABELS_TH, CODE_FORMATS)
+PLAN_REASON_TABLE = ReasonTable(
+    PLAN_REASONS, _layout_labels(PLAN.sheets), _layout_formats(PLAN.sheets)
+)
+
 # Sentences of one message are joined with this; templates never contain it.
 SENTENCE_SEPARATOR = "; "
 
 
-def message_template(code: str, column: str, language: str) -> str:
+def message_template(
+    code: str, column: str, language: str, table: ReasonTable = SUBMISSION_REASONS
+) -> str:
     """The template of a reason with its column label and code format filled in."""
-    reason = REASONS[code]
+    reason = table.reasons[code]
     if language == "th":
-        template, label = reason.message_th, COLUMN_LABELS_TH.get(column, column)
+        template, label = reason.message_th, table.labels_th.get(column, column)
     elif language == "en":
         template, label = reason.message_en, column
     else:
         raise ValueError(f"language must be 'th' or 'en', got {language!r}")
-    expected = CODE_FORMATS.get(column, ("", ""))[0 if language == "th" else 1]
+    expected = table.formats.get(column, ("", ""))[0 if language == "th" else 1]
     # Double the braces of the label so only the row fields stay to be filled.
     return template.replace("{column}", label.replace("{", "{{").replace("}", "}}")).replace(
         "{expected}", expected
     )
 
 
-def template_fields(code: str) -> set[str]:
+def template_fields(code: str, table: ReasonTable = SUBMISSION_REASONS) -> set[str]:
     """The row fields (value, folder, …) a reason's messages need."""
     fields: set[str] = set()
-    for template in (REASONS[code].message_th, REASONS[code].message_en):
+    reason = table.reasons[code]
+    for template in (reason.message_th, reason.message_en):
         fields.update(name for _, name, _, _ in Formatter().parse(template) if name)
     return fields - {"column", "expected"}
 
 
-def render_message(code: str, column: str, language: str, **fields: object) -> str:
+def render_message(
+    code: str, column: str, language: str, table: ReasonTable = SUBMISSION_REASONS, **fields: object
+) -> str:
     """One sentence for one reason on one column, in Thai (`th`) or English (`en`)."""
-    return message_template(code, column, language).format(**fields)
+    return message_template(code, column, language, table).format(**fields)
 
 
 def render_messages(
-    code: str, column: str, language: str, fields: Mapping[str, pd.Series | str]
+    code: str,
+    column: str,
+    language: str,
+    fields: Mapping[str, pd.Series | str],
+    table: ReasonTable = SUBMISSION_REASONS,
 ) -> pd.Series:
     """`render_message` for many rows at once; Series fields must share one index."""
     series = [value for value in fields.values() if isinstance(value, pd.Series)]
     if not series:
         raise ValueError("render_messages needs at least one Series field")
     messages = pd.Series("", index=series[0].index, dtype=object)
-    for literal, name, _, _ in Formatter().parse(message_template(code, column, language)):
+    for literal, name, _, _ in Formatter().parse(message_template(code, column, language, table)):
         messages = messages + literal
         if name is not None:
             messages = messages + fields[name]

@@ -9,7 +9,13 @@ dtypes the contract expects. Three schemas, named for what they validate:
 - `RowConsistencySchema`: rules that compare columns or rows (text present but no value,
   period key against fiscal year, unit against folder, assignment, duplicates in a file),
   read from boolean fact columns that `prepare_submission_rows` derives;
-- `build_reference_schema(catalog)`: membership in the catalogue (unit, KPI, fiscal year).
+- `build_reference_schema(plan)`: membership in the reference data and the plans (unit,
+  fiscal year with a plan).
+
+The KPI and its assignment are judged against the plan in force for the row's period
+(`bma_pipeline.plans.in_force.PlanInForce`): a KPI retired from P4 is unknown in P4, a unit
+added as R from P3 is assigned from P3. A row whose year or period does not parse is judged
+against every period's plan (it fails on its period anyway).
 
 Why fact columns rather than dataframe-level checks: Pandera reshapes the failing rows of
 a dataframe-level check with `DataFrame.unstack`, which on pandas 2.3 costs about 7 s per
@@ -29,6 +35,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
@@ -42,6 +49,7 @@ from bma_pipeline.columns import (
     UNIT_CODE,
     Column,
 )
+from bma_pipeline.plans.in_force import PlanInForce
 from bma_pipeline.reference.catalog import Catalog
 
 UNIT_CODE_PATTERN = str(UNIT_CODE.pattern)
@@ -98,7 +106,12 @@ def is_present(raw: pd.Series, column: Column | None = None) -> pd.Series:
     return present.fillna(False).astype(bool)
 
 
-def prepare_submission_rows(rows: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
+def as_plan(plan: PlanInForce | Catalog) -> PlanInForce:
+    """A whole-year catalogue judges like a plan in force from period 1 to 6."""
+    return plan if isinstance(plan, PlanInForce) else PlanInForce.of_catalog(plan)
+
+
+def prepare_submission_rows(rows: pd.DataFrame, plan: PlanInForce | Catalog) -> pd.DataFrame:
     """The contract's columns of `rows` in the contract's dtypes plus the fact columns.
 
     Indexed 0..n-1 (positions in `rows`). A code intake could not normalise (raw text
@@ -122,7 +135,7 @@ def prepare_submission_rows(rows: pd.DataFrame, catalog: Catalog) -> pd.DataFram
         raw = prepared[f"raw_{column}"]
         present = is_present(raw, SUBMISSION.column(column))
         prepared[column] = prepared[column].fillna(raw.str.strip().where(present))
-    for fact, values in derive_facts(prepared, catalog).items():
+    for fact, values in derive_facts(prepared, as_plan(plan)).items():
         prepared[fact] = values
     return prepared
 
@@ -138,16 +151,60 @@ def _holds(condition: pd.Series) -> pd.Series:
     return condition.fillna(True).astype(bool)
 
 
-def derive_facts(rows: pd.DataFrame, catalog: Catalog) -> dict[str, pd.Series]:
-    """The fact columns `RowConsistencySchema` validates; True where the rule holds."""
-    policy = pd.Series(
-        kpi_policies(catalog).reindex(rows["kpi_code"]).array, index=rows.index, dtype=TEXT_DTYPE
+def _dated(rows: pd.DataFrame, plan: PlanInForce) -> pd.Series:
+    """Rows with a period 1–6 of a fiscal year that has plans (others fail on their year or
+    period already)."""
+    year_known = rows["fiscal_year"].isin(list(plan.fiscal_years)).fillna(False)
+    return (year_known & rows["period_no"].isin(PERIOD_NUMBERS).fillna(False)).astype(bool)
+
+
+def policy_in_force(rows: pd.DataFrame, plan: PlanInForce) -> pd.Series:
+    """The policy of each row's KPI in the plan in force for the row's period (null: the KPI
+    is not in force then); rows without a valid year and period take the KPI's policy in any
+    period."""
+    kpis = plan.kpis.drop_duplicates(["fiscal_year", "period_no", "kpi_code"])
+    exact = pd.Series(
+        kpis["policy_code"].astype(TEXT_DTYPE).array,
+        index=pd.MultiIndex.from_arrays(
+            [
+                kpis["fiscal_year"].astype("Int64"),
+                kpis["period_no"].astype("Int64"),
+                kpis["kpi_code"].astype(TEXT_DTYPE),
+            ]
+        ),
     )
-    assigned = catalog.assignments[catalog.assignments["role"].isin(ASSIGNED_ROLES)]
-    assigned_pairs = pd.MultiIndex.from_arrays(
+    keys = pd.MultiIndex.from_arrays([rows["fiscal_year"], rows["period_no"], rows["kpi_code"]])
+    policy = pd.Series(exact.reindex(keys).array, index=rows.index, dtype=TEXT_DTYPE)
+    dated = _dated(rows, plan)
+    anytime = kpi_policies(plan).reindex(rows["kpi_code"])
+    return policy.where(dated.to_numpy(), pd.Series(anytime.array, index=rows.index))
+
+
+def derive_facts(rows: pd.DataFrame, plan: PlanInForce) -> dict[str, pd.Series]:
+    """The fact columns `RowConsistencySchema` validates; True where the rule holds."""
+    policy = policy_in_force(rows, plan)
+    assigned = plan.assignments[plan.assignments["role"].isin(ASSIGNED_ROLES)]
+    dated = _dated(rows, plan)
+    exact_pairs = pd.MultiIndex.from_arrays(
+        [
+            assigned["fiscal_year"].astype("Int64"),
+            assigned["period_no"].astype("Int64"),
+            assigned["policy_code"].astype(TEXT_DTYPE),
+            assigned["unit_code"].astype(TEXT_DTYPE),
+        ]
+    )
+    any_pairs = pd.MultiIndex.from_arrays(
         [assigned["policy_code"].astype(TEXT_DTYPE), assigned["unit_code"].astype(TEXT_DTYPE)]
     )
-    pairs = pd.MultiIndex.from_arrays([policy, rows["unit_folder"]])
+    row_pairs = pd.MultiIndex.from_arrays(
+        [rows["fiscal_year"], rows["period_no"], policy, rows["unit_folder"]]
+    )
+    is_assigned = np.where(
+        dated.to_numpy(),
+        row_pairs.isin(exact_pairs),
+        pd.MultiIndex.from_arrays([policy, rows["unit_folder"]]).isin(any_pairs),
+    )
+    well_formed = rows["kpi_code"].str.fullmatch(KPI_CODE_PATTERN).fillna(False).astype(bool)
     duplicated = rows.duplicated(subset=list(DUPLICATE_KEY), keep=False)
     return {
         "actual_value_parses": _parses(rows, "actual_value"),
@@ -158,9 +215,8 @@ def derive_facts(rows: pd.DataFrame, catalog: Catalog) -> dict[str, pd.Series]:
         "reported_on_parses": _parses(rows, "reported_on"),
         "period_key_matches_year": _holds(rows["period_key_fiscal_year"] == rows["fiscal_year"]),
         "unit_is_folder": _holds(rows["unit_code"] == rows["unit_folder"]),
-        "unit_assigned_to_kpi": pd.Series(
-            policy.isna().to_numpy() | pairs.isin(assigned_pairs), index=rows.index
-        ),
+        "kpi_in_plan": pd.Series(~(well_formed & policy.isna()).to_numpy(), index=rows.index),
+        "unit_assigned_to_kpi": pd.Series(policy.isna().to_numpy() | is_assigned, index=rows.index),
         "kpi_once_in_file": ~(duplicated & rows["kpi_code"].notna()).astype(bool),
     }
 
@@ -240,9 +296,9 @@ def _unknown(codes: pd.Series, pattern: str, known: pd.Series) -> pd.Series:
     return well_formed & ~codes.isin(known.dropna().unique())
 
 
-def kpi_policies(catalog: Catalog) -> pd.Series:
-    """The policy of each KPI, indexed by kpi_code."""
-    kpis = catalog.kpis.drop_duplicates("kpi_code")
+def kpi_policies(plan: PlanInForce) -> pd.Series:
+    """The policy of each KPI in any period in force (the latest listed), indexed by kpi_code."""
+    kpis = plan.kpis.drop_duplicates("kpi_code", keep="last")
     return pd.Series(
         kpis["policy_code"].astype(TEXT_DTYPE).array,
         index=pd.Index(kpis["kpi_code"].astype(TEXT_DTYPE)),
@@ -260,6 +316,7 @@ class RowConsistencySchema(pa.DataFrameModel):
     reported_on_parses: Series[bool]
     period_key_matches_year: Series[bool]
     unit_is_folder: Series[bool]
+    kpi_in_plan: Series[bool]
     unit_assigned_to_kpi: Series[bool]
     kpi_once_in_file: Series[bool]
 
@@ -299,6 +356,10 @@ class RowConsistencySchema(pa.DataFrameModel):
     def unit_reports_for_itself(cls, holds: Series[bool]) -> Series[bool]:
         return holds
 
+    @pa.check("kpi_in_plan", name=check_name("unknown_kpi", "kpi_code"))
+    def kpi_known(cls, holds: Series[bool]) -> Series[bool]:
+        return holds
+
     @pa.check("unit_assigned_to_kpi", name=check_name("not_assigned", "kpi_code"))
     def unit_assigned(cls, holds: Series[bool]) -> Series[bool]:
         return holds
@@ -308,11 +369,11 @@ class RowConsistencySchema(pa.DataFrameModel):
         return holds
 
 
-def build_reference_schema(catalog: Catalog) -> pa.DataFrameSchema:
-    """Membership in the catalogue: unit known, KPI known, fiscal year with targets."""
-    fiscal_years = catalog.fiscal_years
-    units = catalog.units["unit_code"]
-    kpis = catalog.kpis["kpi_code"]
+def build_reference_schema(plan: PlanInForce | Catalog) -> pa.DataFrameSchema:
+    """Membership in the reference data and the plans: unit known, fiscal year with a plan."""
+    plan = as_plan(plan)
+    fiscal_years = list(plan.fiscal_years)
+    units = pd.Series(sorted(plan.units), dtype=object)
 
     def fiscal_year_has_targets(year: pd.Series) -> pd.Series:
         out_of_range = year.notna() & ~year.between(CE_YEAR_MIN, CE_YEAR_MAX)
@@ -321,9 +382,6 @@ def build_reference_schema(catalog: Catalog) -> pa.DataFrameSchema:
 
     def unit_known(code: pd.Series) -> pd.Series:
         return ~_unknown(code, UNIT_CODE_PATTERN, units)
-
-    def kpi_known(code: pd.Series) -> pd.Series:
-        return ~_unknown(code, KPI_CODE_PATTERN, kpis)
 
     return pa.DataFrameSchema(
         name="SubmissionReferenceSchema",
@@ -336,9 +394,6 @@ def build_reference_schema(catalog: Catalog) -> pa.DataFrameSchema:
             ),
             "unit_code": pa.Column(
                 nullable=True, checks=pa.Check(unit_known, name="unknown_unit", ignore_na=False)
-            ),
-            "kpi_code": pa.Column(
-                nullable=True, checks=pa.Check(kpi_known, name="unknown_kpi", ignore_na=False)
             ),
         },
     )

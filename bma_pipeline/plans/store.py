@@ -1,0 +1,108 @@
+"""Read the plan ledger's accepted rows and write schema `plans` (versions, the plan in force).
+
+What belongs here: the warehouse side of `versions.py` — reading the accepted rows of every
+plan file (ingested, validated, no quarantine entry), building the plan tables as of a time,
+and replacing schema `plans` in one transaction; and reading the plan in force back for
+submission validation (`PlanInForce`). What does not: the replacement rule (`versions.py`)
+or the rules a plan row must meet (`rules.py`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+
+from bma_pipeline.columns import PLAN, PLAN_TABLES, PLANS_SCHEMA
+from bma_pipeline.plans.in_force import PlanInForce
+from bma_pipeline.plans.versions import PlanTables, build_plan_tables
+from bma_pipeline.warehouse import Warehouse
+
+
+def plan_files(wh: Warehouse) -> pd.DataFrame:
+    """Every ingested, validated plan file as a would-be version."""
+    return wh.query(
+        f"""
+        select file_id as plan_version_id, unit_folder as sender_unit, file_name, path,
+               received_at
+        from {PLAN.files.qualified}
+        where outcome = 'ingested' and validated_at is not null
+        order by file_id
+        """
+    )
+
+
+def accepted_plan_rows(wh: Warehouse, before: datetime | None = None) -> dict[str, pd.DataFrame]:
+    """The accepted rows of every validated plan file, per sheet, with `plan_version_id`
+    (only files received before `before`, when given)."""
+    received = "and f.received_at < :before" if before is not None else ""
+    rows = wh.query(
+        f"""
+        select r.*
+        from {PLAN.rows.qualified} r
+        join {PLAN.files.qualified} f on f.file_id = r.file_id
+        where f.outcome = 'ingested' and f.validated_at is not null {received}
+          and not exists (
+              select 1 from {PLAN.quarantine.qualified} q
+              where q.file_id = r.file_id and q.sheet = r.sheet and q.row_number = r.row_number
+          )
+        order by r.file_id, r.sheet, r.row_number
+        """,
+        {"before": before} if before is not None else None,
+    )
+    rows = rows.rename(columns={"file_id": "plan_version_id"})
+    out = {}
+    for layout in PLAN.sheets:
+        sheet = rows[rows["sheet"] == layout.name].reset_index(drop=True)
+        keep = ["plan_version_id", *layout.names]
+        keep += [str(c.key_year) for c in layout.columns if c.key_year]
+        out[layout.name] = sheet[keep]
+    return out
+
+
+def reference_dimensions(wh: Warehouse) -> pd.DataFrame:
+    return wh.query("select dimension_code, name_th, name_en from reference.dimensions")
+
+
+def plan_tables(wh: Warehouse, as_of: datetime, before: datetime | None = None) -> PlanTables:
+    """The plan tables from the ledger as of `as_of` (files received before `before` only)."""
+    files = plan_files(wh)
+    if before is not None:
+        files = files[pd.to_datetime(files["received_at"]) < pd.Timestamp(before)]
+    return build_plan_tables(files, accepted_plan_rows(wh, before), reference_dimensions(wh), as_of)
+
+
+def write_plan_tables(wh: Warehouse, tables: PlanTables) -> dict[str, int]:
+    """Replace every table of schema `plans`; returns row counts by table."""
+    frames = tables.as_dict()
+    counts = {}
+    with wh.transaction():
+        for table in PLAN_TABLES:
+            frame = frames[table.name].reindex(columns=list(table.names))
+            counts[table.name] = wh.replace(PLANS_SCHEMA, table.name, frame, table.sql_types)
+    return counts
+
+
+def read_plan_in_force(wh: Warehouse) -> PlanInForce:
+    """The plan in force as schema `plans` holds it (written by this run's plan step)."""
+    units = frozenset(wh.query("select unit_code from reference.units")["unit_code"])
+    if not wh.table_exists(PLANS_SCHEMA, "policy_in_force"):
+        return PlanInForce.empty(units)
+    kpis = wh.query(
+        """
+        select f.fiscal_year, f.period_no, k.kpi_code, k.policy_code
+        from plans.policy_in_force f
+        join plans.kpis k on k.plan_version_id = f.plan_version_id
+                         and k.policy_code = f.policy_code
+        """
+    )
+    assignments = wh.query(
+        """
+        select f.fiscal_year, f.period_no, a.policy_code, a.unit_code, a.role
+        from plans.policy_in_force f
+        join plans.assignments a on a.plan_version_id = f.plan_version_id
+                                and a.policy_code = f.policy_code
+        """
+    )
+    years = wh.query("select distinct fiscal_year from plans.versions order by fiscal_year")
+    return PlanInForce(units, tuple(int(y) for y in years["fiscal_year"]), kpis, assignments)

@@ -1,0 +1,131 @@
+"""Write an action plan as the workbook plan intake reads (DOMAIN §8): Thai sheet names and
+headers first, English labels beneath, drop-downs for the enumerations and yes/no columns.
+
+What belongs here: `PlanContent` (a plan's rows, sheet by sheet, in canonical columns) and
+`write_plan_workbook`, which lays it out from the column registry — the same declarations
+intake reads, so a written plan reads back as written. Used by `bma-pipeline plan-template`
+(the plan in force, to revise and send back) and by the sample generator. What does not:
+choosing the rows (`template.py`, the generator) or reading plans (intake).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import xlsxwriter
+
+from bma_pipeline.columns import PLAN, Column, Layout
+
+YES, NO = "ใช่", "ไม่ใช่"
+TITLE_ROW, HEADER_ROW, LABEL_ROW = 0, 1, 2  # 0-based rows of each sheet
+FIRST_DATA_ROW = 3
+_WIDTHS = {"varchar": 16, "double precision": 14, "integer": 12, "boolean": 12}
+_WIDE = {"title_th": 50, "title_en": 40, "name_th": 50, "name_en": 40, "dimensions": 24}
+
+
+@dataclass
+class PlanContent:
+    """A plan's rows in canonical columns; `dimensions` is a list of codes per policy."""
+
+    fiscal_year: int
+    effective_from: int
+    policies: pd.DataFrame
+    projects: pd.DataFrame
+    kpis: pd.DataFrame
+    assignments: pd.DataFrame
+    targets: pd.DataFrame
+
+    def sheet(self, name: str) -> pd.DataFrame:
+        if name == "plan":
+            return pd.DataFrame(
+                {"fiscal_year": [self.fiscal_year], "effective_from": [self.effective_from]}
+            )
+        return getattr(self, name)
+
+
+def _cell(column: Column, value: object) -> object:
+    """A value as the sheet shows it: codes and text as text, yes/no in Thai, enumerations by
+    their Thai label, numbers as numbers, blanks as nothing."""
+    if value is None or (not isinstance(value, list | tuple) and pd.isna(value)):
+        return None
+    if column.kind == "boolean":
+        return YES if bool(value) else NO
+    if column.kind == "enum":
+        return column.labels_th.get(str(value), str(value)) if column.name != "role" else value
+    if column.kind == "list":
+        return ", ".join(value) if isinstance(value, list | tuple) else str(value)
+    if column.kind in ("number", "fiscal_year", "period"):
+        number = float(value)
+        return int(number) if number.is_integer() else number
+    return str(value)
+
+
+def _choices(column: Column) -> list[str] | None:
+    if column.kind == "boolean":
+        return [YES, NO]
+    if column.kind == "enum":
+        return list(column.allowed) if column.name == "role" else list(column.labels_th.values())
+    return None
+
+
+def _write_sheet(book: xlsxwriter.Workbook, layout: Layout, frame: pd.DataFrame, title: str):
+    sheet = book.add_worksheet(layout.label_th)
+    bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "text_wrap": True})
+    required = book.add_format({"bold": True, "bg_color": "#FCE4D6", "text_wrap": True})
+    muted = book.add_format({"font_color": "#666666", "italic": True})
+    text = book.add_format({"num_format": "@"})
+    sheet.write(TITLE_ROW, 0, title, book.add_format({"bold": True, "font_size": 13}))
+    columns = list(layout.columns)
+    for index, column in enumerate(columns):
+        width = _WIDE.get(column.name, _WIDTHS.get(column.sql_type, 14))
+        sheet.set_column(index, index, width, text if column.kind == "code" else None)
+    # constant_memory: each row is written whole before the next.
+    for index, column in enumerate(columns):
+        style = required if layout.is_required(column.name) else bold
+        sheet.write(HEADER_ROW, index, column.label_th, style)
+    for index, column in enumerate(columns):
+        sheet.write(LABEL_ROW, index, column.english, muted)
+    records = frame.reindex(columns=[c.name for c in columns]).itertuples(index=False)
+    n_rows = 0
+    for offset, record in enumerate(records):
+        for index, (column, value) in enumerate(zip(columns, record, strict=True)):
+            cell = _cell(column, value)
+            if cell is None:
+                continue
+            if isinstance(cell, str):
+                sheet.write_string(FIRST_DATA_ROW + offset, index, cell)
+            else:
+                sheet.write_number(FIRST_DATA_ROW + offset, index, cell)
+        n_rows += 1
+    last = FIRST_DATA_ROW + max(n_rows, 1) + 500  # room to add rows
+    for index, column in enumerate(columns):
+        if choices := _choices(column):
+            sheet.data_validation(
+                FIRST_DATA_ROW, index, last, index, {"validate": "list", "source": choices}
+            )
+        elif column.kind == "number":
+            sheet.data_validation(
+                FIRST_DATA_ROW,
+                index,
+                last,
+                index,
+                {"validate": "decimal", "criteria": ">=", "value": 0, "ignore_blank": True},
+            )
+    sheet.freeze_panes(FIRST_DATA_ROW, 0)
+
+
+def write_plan_workbook(content: PlanContent, path: Path, title: str) -> Path:
+    """Write the plan to `path` (an .xlsx), every sheet even when it has no rows."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book = xlsxwriter.Workbook(
+        str(path), {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    )
+    try:
+        for layout in PLAN.sheets:
+            _write_sheet(book, layout, content.sheet(layout.name), f"{title} — {layout.label_th}")
+    finally:
+        book.close()
+    return path

@@ -12,12 +12,14 @@ from bma_pipeline import columns
 from bma_pipeline.columns import (
     LEDGER_TABLES,
     MISSING_MARKERS,
+    PLAN,
     SUBMISSION,
     SUBMISSION_ROWS,
     dbt_sources_text,
 )
 from bma_pipeline.intake.headers import canonical_column, normalise_header
 from bma_pipeline.intake.ledger import ensure_ledger_tables
+from bma_pipeline.intake.workbook_ledger import ensure_workbook_tables
 from bma_pipeline.intake.parse import parse_submission_rows
 from bma_pipeline.validation import validate_submission_rows
 from bma_pipeline.validation.apply import ensure_quarantine_table
@@ -61,6 +63,7 @@ def test_the_ledger_ddl_is_the_registry_s(tmp_path):
     with connect(tmp_path / "w.duckdb") as wh:
         ensure_ledger_tables(wh)
         ensure_quarantine_table(wh)
+        ensure_workbook_tables(wh, PLAN)
         for table in LEDGER_TABLES:
             found = wh.query(
                 "select column_name, data_type from information_schema.columns "

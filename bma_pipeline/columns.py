@@ -354,9 +354,9 @@ GROUP_CODE = Column(
     label_en="mission group",
     aliases=("รหัสกลุ่มภารกิจ", "mission group", "group"),
     kind="code",
-    pattern=r"^G[1-3]$",
-    format_th="G1, G2 หรือ G3",
-    format_en="G1, G2 or G3",
+    pattern=r"^G\d{1,2}$",
+    format_th="G และตัวเลข เช่น G1",
+    format_en="G and a number such as G1",
 )
 TITLE_TH = Column(
     "title_th", "varchar", "Title in Thai.", label_th="ชื่อ (ภาษาไทย)", aliases=("ชื่อ", "title")

@@ -19,8 +19,8 @@ from bma_pipeline.columns import (
 )
 from bma_pipeline.intake.headers import canonical_column, normalise_header
 from bma_pipeline.intake.ledger import ensure_ledger_tables
-from bma_pipeline.intake.workbook_ledger import ensure_workbook_tables
 from bma_pipeline.intake.parse import parse_submission_rows
+from bma_pipeline.intake.workbook_ledger import ensure_workbook_tables
 from bma_pipeline.validation import validate_submission_rows
 from bma_pipeline.validation.apply import ensure_quarantine_table
 from bma_pipeline.warehouse import connect

@@ -22,6 +22,7 @@ import dagster as dg
 from bma_pipeline.fiscal import PERIODS_PER_YEAR, Period, parse_period_range
 from bma_pipeline.warehouse import WarehouseLocation
 
+DEFAULT_WAREHOUSE = "data/warehouse.duckdb"
 _STEP_EVENTS = {"STEP_START": "…", "STEP_SUCCESS": "✓", "STEP_FAILURE": "✗"}
 
 
@@ -73,13 +74,13 @@ def _progress_logger(started: float) -> dg.LoggerDefinition:
 
 
 def default_period(as_of: str | None) -> str:
-    """The period being reported at `as_of` (default now), within the years that have targets."""
+    """The period being reported at `as_of` (default now), within the partitions' years."""
+    from bma_pipeline.defs.partitions import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR
     from bma_pipeline.intake.placement import reporting_period_on
-    from bma_pipeline.reference.catalog import load_catalog
 
     now = datetime.fromisoformat(as_of) if as_of else datetime.now(ZoneInfo("Asia/Bangkok"))
     period = reporting_period_on(now.date())
-    years = load_catalog().fiscal_years
+    years = [FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR]
     if period.fiscal_year > max(years):
         return Period(max(years), PERIODS_PER_YEAR).key
     if period.fiscal_year < min(years):
@@ -141,15 +142,18 @@ def run_pipeline(
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
-    from bma_pipeline.generator import generate_submissions
+    from bma_sample.submissions import generate_submissions
 
     report = generate_submissions(
         Path(args.out), args.fiscal_year, parse_period_range(args.periods), args.seed
     )
+    out = Path(args.out).resolve()
+    for path in report.plan_files:
+        print(f"plan: {path.relative_to(out)}")
     print(
-        f"generated {len(report.files_written)} files, {report.n_rows} rows "
-        f"({report.n_bad_rows} deliberately bad) for FY{args.fiscal_year} "
-        f"periods {args.periods} into {Path(args.out).resolve()}"
+        f"generated {len(report.plan_files)} plans and {len(report.files_written)} "
+        f"submission files, {report.n_rows} rows ({report.n_bad_rows} deliberately bad) for "
+        f"FY{args.fiscal_year} periods {args.periods} into {out}"
     )
     return 0
 
@@ -203,13 +207,29 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_warehouse(url: str):  # noqa: ANN202 - a context manager of a Warehouse
+    """The warehouse, read-only; an error naming it when the pipeline has not built it yet."""
+    from bma_pipeline.warehouse import connect
+
+    location = WarehouseLocation.parse(url)
+    if location.kind == "duckdb" and not Path(location.target).exists():
+        raise LookupError(
+            f"no warehouse at {location.target}: run the pipeline first (make demo, or "
+            "bma-pipeline run) or pass --warehouse"
+        )
+    return connect(url, read_only=True)
+
+
 def _cmd_template(args: argparse.Namespace) -> int:
     from bma_pipeline.intake.template import write_template
+    from bma_pipeline.plans.store import catalog_in_force
 
     try:
         period = Period.from_key(args.period)
-        out = write_template(args.unit, period, Path(args.out))
-    except ValueError as exc:
+        with _read_warehouse(args.warehouse) as wh:
+            catalog = catalog_in_force(wh, period.fiscal_year, period.period_no)
+        out = write_template(args.unit, period, Path(args.out), catalog)
+    except (ValueError, LookupError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(f"template for unit {args.unit}, period {period.key}: {out.resolve()}")
@@ -220,20 +240,73 @@ def _cmd_check(args: argparse.Namespace) -> int:
     import warnings
 
     from bma_pipeline.intake.check import check_file, format_result
-    from bma_pipeline.reference.catalog import load_catalog
+    from bma_pipeline.plans.store import read_plan_in_force
 
-    path, catalog = Path(args.file), load_catalog()
+    path = Path(args.file)
     if not path.is_file():
         print(f"error: {path} is not a file", file=sys.stderr)
         return 2
-    if args.unit not in set(catalog.units["unit_code"]):
-        print(f"error: {args.unit!r} is not a unit code of the catalogue", file=sys.stderr)
+    try:
+        with _read_warehouse(args.warehouse) as wh:
+            plan = read_plan_in_force(wh)
+    except LookupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.unit not in plan.units:
+        print(f"error: {args.unit!r} is not a unit code of the reference data", file=sys.stderr)
         return 2
     with warnings.catch_warnings():
         # pandas deprecation notices are for developers, not for the person checking a file.
         warnings.simplefilter("ignore", FutureWarning)
-        result = check_file(path, args.unit, catalog)
+        result = check_file(path, args.unit, plan)
     print(format_result(result))
+    return 0 if result.accepted else 1
+
+
+def _cmd_plan_template(args: argparse.Namespace) -> int:
+    from bma_pipeline.plans.store import read_plan_tables
+    from bma_pipeline.plans.template import write_plan_template
+
+    try:
+        with _read_warehouse(args.warehouse) as wh:
+            tables = read_plan_tables(wh)
+        out = write_plan_template(tables, args.unit, args.fiscal_year, args.period, Path(args.out))
+    except (ValueError, LookupError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(
+        f"plan template for unit {args.unit}, fiscal year {args.fiscal_year} from period "
+        f"{args.period}: {out.resolve()}\n"
+        f"edit it, check it (bma-pipeline check-plan {Path(args.out).name} --unit {args.unit}) "
+        f"and send it to landing/{args.unit}/plans/"
+    )
+    return 0
+
+
+def _cmd_check_plan(args: argparse.Namespace) -> int:
+    import warnings
+
+    from bma_pipeline.plans.check import check_plan_file, format_plan_result
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"error: {path} is not a file", file=sys.stderr)
+        return 2
+    location = WarehouseLocation.parse(args.warehouse)
+    no_warehouse = location.kind == "duckdb" and not Path(location.target).exists()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        if no_warehouse:
+            print(
+                f"note: no warehouse at {location.target}; judged against the shipped reference "
+                "data and no plan in force (only SED may send a first plan)",
+                file=sys.stderr,
+            )
+            result = check_plan_file(path, args.unit, None)
+        else:
+            with _read_warehouse(args.warehouse) as wh:
+                result = check_plan_file(path, args.unit, wh)
+    print(format_plan_result(result))
     return 0 if result.accepted else 1
 
 
@@ -275,6 +348,7 @@ def build_parser() -> argparse.ArgumentParser:
     tpl.add_argument("--unit", required=True, help="unit code, e.g. 1001 or DDS")
     tpl.add_argument("--period", required=True, help="period key, e.g. 2566-P2")
     tpl.add_argument("--out", required=True, help="XLSX file to write")
+    tpl.add_argument("--warehouse", default=DEFAULT_WAREHOUSE, help="where the plan in force is")
     tpl.set_defaults(func=_cmd_template)
 
     chk = sub.add_parser(
@@ -282,7 +356,34 @@ def build_parser() -> argparse.ArgumentParser:
     )
     chk.add_argument("file", help="the CSV/XLSX file a unit is about to send")
     chk.add_argument("--unit", required=True, help="the sending unit's code, e.g. 1001")
+    chk.add_argument("--warehouse", default=DEFAULT_WAREHOUSE, help="the plan in force (read-only)")
     chk.set_defaults(func=_cmd_check)
+
+    ptpl = sub.add_parser(
+        "plan-template",
+        help="write the plan in force for the policies a unit leads (SED: all), to revise",
+    )
+    ptpl.add_argument("--unit", required=True, help="SED, or a lead (H) unit such as DDS")
+    ptpl.add_argument("--fiscal-year", type=int, required=True, help="BE fiscal year, e.g. 2567")
+    ptpl.add_argument(
+        "--period",
+        type=int,
+        default=1,
+        help="the plan in force at this period, and the revision's effective_from (1–6, default 1)",
+    )
+    ptpl.add_argument("--out", required=True, help="XLSX file to write")
+    ptpl.add_argument("--warehouse", default=DEFAULT_WAREHOUSE, help="where the plan in force is")
+    ptpl.set_defaults(func=_cmd_plan_template)
+
+    pchk = sub.add_parser(
+        "check-plan", help="say what plan intake would accept from a plan, touching no warehouse"
+    )
+    pchk.add_argument("file", help="the plan workbook a unit is about to send")
+    pchk.add_argument("--unit", required=True, help="the sending unit's code, e.g. DDS")
+    pchk.add_argument(
+        "--warehouse", default=DEFAULT_WAREHOUSE, help="the plan in force (read-only)"
+    )
+    pchk.set_defaults(func=_cmd_check_plan)
     return parser
 
 

@@ -5,7 +5,7 @@ labels, the header spellings accepted for it, how intake reads a cell of it (`ki
 code format, and whether it holds personal data; the layouts units fill in (`Layout`: which
 columns, which are required) and the ledger tables (`Table`, schema `raw`). Everything that
 lists columns is derived from here: the ledger DDL (`Table.sql_types`), dbt's source YAML
-(`dbt_sources()`, written to `dbt_project/models/staging/_sources_raw.yml` and checked for
+(`dbt_sources()`, written to `dbt_project/models/staging/_sources.yml` and checked for
 drift by a test), the validation contract's columns and dtypes, the header alias table
 (`bma_pipeline/intake/headers.py`), the template and feedback headers and the generator.
 What does not belong here: rules about values (validation), parsing (intake) or SQL.
@@ -615,7 +615,7 @@ N_ROWS = Column(
 )
 
 
-def _files_table(name: str, what: str) -> Table:
+def _files_table(name: str, what: str, *extra: Column) -> Table:
     """A ledger of received files (submissions, plans, minutes): one row per file."""
     return Table(
         RAW_SCHEMA,
@@ -644,11 +644,18 @@ def _files_table(name: str, what: str) -> Table:
             Column(
                 "validated_at", "timestamp", "When validation judged its rows; null until then."
             ),
+            *extra,
         ),
     )
 
 
-SUBMISSION_FILES = _files_table("submission_files", "file")
+PLAN_STATE = Column(
+    "plan_state",
+    "varchar",
+    "Fingerprint of the plan in force the file's rows were judged against; when the plan in "
+    "force for its periods changes, the file is judged again.",
+)
+SUBMISSION_FILES = _files_table("submission_files", "file", PLAN_STATE)
 
 RAW_CELLS = Column(
     "raw_cells",
@@ -705,11 +712,30 @@ MESSAGE_EN = Column(
 
 QUARANTINED_AT = Column("quarantined_at", "timestamp", "When validation quarantined the row.")
 
+SUPERSEDED_AT = Column(
+    "superseded_at",
+    "timestamp",
+    "When a later judgment of the file replaced this verdict (the plan in force changed); "
+    "null for the current verdict.",
+)
 QUARANTINED_ROWS = Table(
     RAW_SCHEMA,
     "quarantined_rows",
-    "One row per raw row that failed validation, with every reason.",
-    (FILE_ID, ROW_NUMBER, REASON_CODES, MESSAGE_TH, MESSAGE_EN, QUARANTINED_AT),
+    "One row per raw row that failed validation, with every reason; earlier verdicts stay "
+    "with superseded_at set.",
+    (FILE_ID, ROW_NUMBER, REASON_CODES, MESSAGE_TH, MESSAGE_EN, QUARANTINED_AT, SUPERSEDED_AT),
+)
+SUBMISSION_VERDICTS = Table(
+    RAW_SCHEMA,
+    "submission_verdicts",
+    "One row per judgment of a file: when, against which plan state, rows and quarantined.",
+    (
+        FILE_ID,
+        Column("judged_at", "timestamp", "When validation judged the file."),
+        PLAN_STATE,
+        N_ROWS,
+        Column("n_quarantined", "integer", "Rows of the file this judgment quarantined."),
+    ),
 )
 
 SHEET = Column(
@@ -795,8 +821,52 @@ LEDGER_TABLES: tuple[Table, ...] = (
     SUBMISSION_FILES,
     SUBMISSION_ROWS,
     QUARANTINED_ROWS,
+    SUBMISSION_VERDICTS,
     *PLAN.tables,
 )
+
+# ---------------------------------------------------------------- schema reference (the city)
+# Shipped as CSVs in bma_pipeline/reference/city/ (or the folder of the reference_dir setting).
+
+REFERENCE_SCHEMA = "reference"
+NAME_TH = Column("name_th", "varchar", "Name in Thai.", label_th="ชื่อ (ภาษาไทย)")
+NAME_EN = Column("name_en", "varchar", "Name in English.", label_th="ชื่อ (ภาษาอังกฤษ)")
+REFERENCE_TABLES: tuple[Table, ...] = (
+    Table(
+        REFERENCE_SCHEMA,
+        "mission_groups",
+        "Mission groups (กลุ่มภารกิจ) G1–G3.",
+        (GROUP_CODE, NAME_TH, NAME_EN),
+    ),
+    Table(
+        REFERENCE_SCHEMA,
+        "dimensions",
+        'The nine "good" dimensions (มิติ) of the policy platform.',
+        (
+            Column("dimension_code", "varchar", "Dimension code (safety, travel, …)."),
+            NAME_TH,
+            NAME_EN,
+        ),
+    ),
+    Table(
+        REFERENCE_SCHEMA,
+        "units",
+        "Departments (สำนัก) and the 50 district offices (สำนักงานเขต).",
+        (
+            UNIT_CODE,
+            Column("unit_type", "varchar", "department or district."),
+            NAME_TH,
+            NAME_EN,
+            Column("abbrev_th", "varchar", "The Thai abbreviation where there is one (สยป.)."),
+            Column("group_code", "varchar", "A department's mission group; null for districts."),
+        ),
+    ),
+)
+REFERENCE_SOURCE_DESCRIPTION = (
+    "The city's reference data — units, mission groups, dimensions — loaded from the reference "
+    "CSVs (bma_pipeline/reference/city/ by default)."
+)
+
 
 # ---------------------------------------------------------------- schema plans (derived)
 # Rebuilt from the plan ledger by `bma_pipeline/plans/store.py` on every run (as of its as-of
@@ -972,13 +1042,14 @@ def dbt_sources() -> dict[str, Any]:
     return {
         "version": 2,
         "sources": [
+            source(REFERENCE_SCHEMA, REFERENCE_SOURCE_DESCRIPTION, REFERENCE_TABLES),
             source(RAW_SCHEMA, RAW_SOURCE_DESCRIPTION, LEDGER_TABLES),
             source(PLANS_SCHEMA, PLANS_SOURCE_DESCRIPTION, PLAN_TABLES),
         ],
     }
 
 
-SOURCES_FILE = "dbt_project/models/staging/_sources_raw.yml"
+SOURCES_FILE = "dbt_project/models/staging/_sources.yml"
 SOURCES_HEADER = (
     "# Generated from bma_pipeline/columns.py by `make dbt-sources`: edit the registry, not this"
     " file.\n# A test fails when the two disagree.\n"

@@ -15,6 +15,8 @@ import dagster as dg
 from bma_pipeline.defs.intake.assets import submission_intake
 from bma_pipeline.defs.intake.sensors import landing_sensor
 from bma_pipeline.defs.jobs import compliance_refresh_job, period_pipeline_job
+from bma_pipeline.defs.plans.assets import plan_intake, plan_quarantined_rows, plan_versions
+from bma_pipeline.defs.plans.checks import plan_ledger_conservation
 from bma_pipeline.defs.publish.assets import bi_published
 from bma_pipeline.defs.reference.assets import reference_tables
 from bma_pipeline.defs.reports.assets import run_summary
@@ -44,6 +46,9 @@ def build_definitions(
         sensors=[landing_sensor],
         assets=[
             reference_tables,
+            plan_intake,
+            plan_quarantined_rows,
+            plan_versions,
             submission_intake,
             quarantined_rows,
             bma_dbt_models,
@@ -55,7 +60,7 @@ def build_definitions(
             meeting_reports,
             report_index,
         ],
-        asset_checks=[ledger_conservation, quarantine_rate_per_unit],
+        asset_checks=[ledger_conservation, quarantine_rate_per_unit, plan_ledger_conservation],
         resources={
             "warehouse": WarehouseResource(url=warehouse_url),
             "settings": PipelineSettings(

@@ -158,12 +158,22 @@ class Warehouse:
         self.execute(f"create schema if not exists {quote_ident(schema)}")
 
     def create_table(self, schema: str, table: str, columns: Mapping[str, str]) -> None:
-        """Create a table if it is missing, with portable column types."""
+        """Create a table if it is missing, with portable column types; a table an older
+        version created gains the columns it lacks (null in its existing rows)."""
         self.ensure_schema(schema)
+        target = f"{quote_ident(schema)}.{quote_ident(table)}"
         cols = ", ".join(f"{quote_ident(c)} {t}" for c, t in columns.items())
-        self.execute(
-            f"create table if not exists {quote_ident(schema)}.{quote_ident(table)} ({cols})"
+        self.execute(f"create table if not exists {target} ({cols})")
+        present = set(
+            self.query(
+                "select column_name from information_schema.columns "
+                "where table_schema = :schema and table_name = :table",
+                {"schema": schema, "table": table},
+            )["column_name"]
         )
+        for column, sql_type in columns.items():
+            if column not in present:
+                self.execute(f"alter table {target} add column {quote_ident(column)} {sql_type}")
 
     def encrypt_password(self, password: str, role: str) -> str:
         """PostgreSQL's SCRAM-SHA-256 verifier of a password, computed by libpq (psycopg)."""

@@ -17,7 +17,9 @@ period_pipeline_job = dg.define_asset_job(
 # Daily while submissions arrive: the ledger and the marts, without rendering reports.
 compliance_refresh_job = dg.define_asset_job(
     "compliance_refresh_job",
-    selection=dg.AssetSelection.groups("reference", "intake", "validation", "transform", "marts"),
+    selection=dg.AssetSelection.groups(
+        "reference", "plans", "intake", "validation", "transform", "marts"
+    ),
     partitions_def=period_partitions,
     description="Refresh the ledger and marts so late and missing submissions show up daily.",
 )

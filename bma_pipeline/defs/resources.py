@@ -17,6 +17,7 @@ from pydantic import Field
 
 from bma_pipeline.fiscal import DEFAULT_DEADLINE_DAYS
 from bma_pipeline.intake.readers import DEFAULT_MAX_BYTES
+from bma_pipeline.reference.catalog import CITY_DIR
 from bma_pipeline.warehouse import Warehouse, WarehouseLocation, connect
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
@@ -55,6 +56,11 @@ class PipelineSettings(dg.ConfigurableResource):
     quarantine_warn_rate: float = Field(
         default=0.10, description="a unit whose quarantined share exceeds this gets a warning"
     )
+    reference_dir: str = Field(
+        default=str(CITY_DIR),
+        description="folder of units.csv, mission_groups.csv and dimensions.csv (the city's "
+        "reference data; default: the files shipped with the package)",
+    )
 
     def as_of_time(self) -> datetime:
         if self.as_of:
@@ -68,3 +74,7 @@ class PipelineSettings(dg.ConfigurableResource):
     @property
     def reports_path(self) -> Path:
         return Path(self.reports_dir)
+
+    @property
+    def reference_path(self) -> Path:
+        return Path(self.reference_dir)

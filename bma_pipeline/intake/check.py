@@ -18,7 +18,8 @@ import pandas as pd
 from bma_pipeline.columns import SUBMISSION
 from bma_pipeline.intake.parse import parse_submission_rows
 from bma_pipeline.intake.readers import DEFAULT_MAX_BYTES, FileRejected, SheetTable, read_submission
-from bma_pipeline.reference.catalog import Catalog, load_catalog
+from bma_pipeline.plans.in_force import PlanInForce
+from bma_pipeline.reference.catalog import Catalog
 from bma_pipeline.validation.quarantine import (
     build_quarantine,
     find_failures,
@@ -78,11 +79,11 @@ class CheckResult:
 def check_file(
     path: Path,
     unit_code: str,
-    catalog: Catalog | None = None,
+    catalog: PlanInForce | Catalog,
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> CheckResult:
-    """Read, parse and validate `path` as if unit `unit_code` had sent it; write nothing."""
-    catalog = catalog or load_catalog()
+    """Read, parse and validate `path` as if unit `unit_code` had sent it, against the plan in
+    force (`plans.store.read_plan_in_force`, read-only); write nothing."""
     result = CheckResult(path=Path(path), unit_code=unit_code)
     try:
         table = read_submission(result.path, max_bytes=max_bytes)
@@ -101,7 +102,10 @@ def check_file(
 
 
 def _problems(
-    rows: pd.DataFrame, quarantine: pd.DataFrame, table: SheetTable, catalog: Catalog
+    rows: pd.DataFrame,
+    quarantine: pd.DataFrame,
+    table: SheetTable,
+    catalog: PlanInForce | Catalog,
 ) -> list[Problem]:
     """Every (row, column, reason) of the quarantined rows, each with its own messages.
 

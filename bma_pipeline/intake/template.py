@@ -31,7 +31,7 @@ from bma_pipeline.columns import (
 )
 from bma_pipeline.fiscal import Period
 from bma_pipeline.intake.headers import canonical_column
-from bma_pipeline.reference.catalog import Catalog, load_catalog
+from bma_pipeline.reference.catalog import Catalog
 
 SHEET_NAME = SUBMISSION.label_th
 INSTRUCTIONS_SHEET_NAME = "คำอธิบาย"
@@ -106,11 +106,9 @@ def template_rows(unit_code: str, fiscal_year: int, catalog: Catalog) -> pd.Data
     ]
 
 
-def write_template(
-    unit_code: str, period: Period, out: Path, catalog: Catalog | None = None
-) -> Path:
-    """Write the unit's XLSX template for the period to `out` and return its path."""
-    catalog = catalog or load_catalog()
+def write_template(unit_code: str, period: Period, out: Path, catalog: Catalog) -> Path:
+    """Write the unit's XLSX template for the period to `out` and return its path; `catalog`
+    is the plan in force for the period (`plans.store.catalog_in_force`)."""
     rows = template_rows(unit_code, period.fiscal_year, catalog)
     unit = catalog.units.set_index("unit_code").loc[unit_code]
     # The template must never carry a header that intake would map to the wrong column.

@@ -19,7 +19,7 @@ import pandas as pd
 
 from bma_pipeline.columns import PLAN
 from bma_pipeline.intake.workbook_ledger import ensure_workbook_tables
-from bma_pipeline.plans.rules import PlanContext, judge_plan
+from bma_pipeline.plans.rules import PlanContext, judge_plan, plan_year_and_period
 from bma_pipeline.plans.store import plan_tables, reference_dimensions
 from bma_pipeline.warehouse import Warehouse
 
@@ -36,12 +36,13 @@ class PlanValidationReport:
         return self.rows_validated - self.rows_quarantined
 
 
-def led_policies(
-    wh: Warehouse, sender: str, fiscal_year: int, period: int, before: datetime
+def led_policies_in(
+    wh: Warehouse, sender: str, fiscal_year: int, period: int, before: datetime | None
 ) -> frozenset[str]:
     """The policies `sender` leads (H) in the plan in force for (fiscal year, period), counting
-    only plan files received before `before`."""
-    tables = plan_tables(wh, as_of=before, before=before)
+    only plan files received before `before` (None: every judged plan file)."""
+    as_of = before or datetime(2200, 1, 1)  # every plan received (pandas stops at 2262)
+    tables = plan_tables(wh, as_of=as_of, before=before)
     in_force = tables.policy_in_force
     now = (in_force["fiscal_year"] == fiscal_year) & (in_force["period_no"] == period)
     in_force = in_force[now]
@@ -70,10 +71,10 @@ def validate_pending_plans(wh: Warehouse) -> PlanValidationReport:
         )
         sheets = {name: frame.reset_index(drop=True) for name, frame in rows.groupby("sheet")}
         plan = sheets.get("plan")
-        year, period = _plan_year_and_period(plan)
+        year, period = plan_year_and_period(plan)
         received = pd.Timestamp(file.received_at).to_pydatetime()
         led = (
-            led_policies(wh, file.unit_folder, year, period, received)
+            led_policies_in(wh, file.unit_folder, year, period, received)
             if year is not None
             else frozenset()
         )
@@ -105,12 +106,3 @@ def validate_pending_plans(wh: Warehouse) -> PlanValidationReport:
         reasons.update(quarantine["reason_codes"].str.split(",").explode().dropna())
     report.reason_counts = dict(sorted(reasons.items()))
     return report
-
-
-def _plan_year_and_period(plan: pd.DataFrame | None) -> tuple[int | None, int]:
-    """The fiscal year and first period a plan file declares (None: it declares no year)."""
-    if plan is None or plan.empty or pd.isna(plan["fiscal_year"].iloc[0]):
-        return None, 1
-    period = plan["effective_from"].iloc[0]
-    first = int(period) if pd.notna(period) and 1 <= int(period) <= 6 else 1
-    return int(plan["fiscal_year"].iloc[0]), first

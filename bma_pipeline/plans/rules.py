@@ -343,3 +343,12 @@ def judge_plan(sheets: Mapping[str, pd.DataFrame], context: PlanContext) -> dict
             }
         )
     return out
+
+
+def plan_year_and_period(plan: pd.DataFrame | None) -> tuple[int | None, int]:
+    """The fiscal year and first period a plan file's `plan` rows declare (None: no year)."""
+    if plan is None or plan.empty or pd.isna(plan["fiscal_year"].iloc[0]):
+        return None, 1
+    period = plan["effective_from"].iloc[0]
+    first = int(period) if pd.notna(period) and 1 <= int(period) <= 6 else 1
+    return int(plan["fiscal_year"].iloc[0]), first

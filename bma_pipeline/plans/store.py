@@ -16,6 +16,7 @@ import pandas as pd
 from bma_pipeline.columns import PLAN, PLAN_TABLES, PLANS_SCHEMA
 from bma_pipeline.plans.in_force import PlanInForce
 from bma_pipeline.plans.versions import PlanTables, build_plan_tables
+from bma_pipeline.reference.catalog import Catalog
 from bma_pipeline.warehouse import Warehouse
 
 
@@ -106,3 +107,51 @@ def read_plan_in_force(wh: Warehouse) -> PlanInForce:
     )
     years = wh.query("select distinct fiscal_year from plans.versions order by fiscal_year")
     return PlanInForce(units, tuple(int(y) for y in years["fiscal_year"]), kpis, assignments)
+
+
+def read_plan_tables(wh: Warehouse) -> PlanTables:
+    """Schema `plans` as this run's plan step wrote it (every version, the plan in force)."""
+    if not wh.table_exists(PLANS_SCHEMA, "versions"):
+        raise LookupError(
+            f"no plans in the warehouse {wh.location.display}: run the pipeline on a landing "
+            "folder with SED's plan (landing/SED/plans/) first"
+        )
+    return PlanTables(
+        **{table.name: wh.query(f"select * from {table.qualified}") for table in PLAN_TABLES}
+    )
+
+
+def catalog_in_force(wh: Warehouse, fiscal_year: int, period: int) -> Catalog:
+    """The plan in force at (fiscal year, period) as a `Catalog`: the KPIs, assignments and
+    targets of each policy's version in force then, with the city's reference data."""
+    tables = read_plan_tables(wh)
+    in_force = tables.policy_in_force
+    keys = in_force[(in_force["fiscal_year"] == fiscal_year) & (in_force["period_no"] == period)]
+    keys = keys[["plan_version_id", "policy_code"]]
+    if keys.empty:
+        years = sorted(set(in_force["fiscal_year"]))
+        raise LookupError(
+            f"no plan in force for fiscal year {fiscal_year} period {period} "
+            f"(years with a plan: {', '.join(str(y) for y in years) or 'none'})"
+        )
+    policies = tables.policies.merge(keys)
+    dims = tables.policy_dimensions.merge(keys).sort_values("position")
+    listed = dims.groupby("policy_code")["dimension_code"].agg(",".join)
+    policies = policies.assign(dimensions=policies["policy_code"].map(listed))
+    targets = tables.targets.merge(keys).assign(fiscal_year=fiscal_year)
+    key_projects = policies.loc[policies["is_key_project"].astype(bool), ["policy_code"]]
+    reference = {
+        name: wh.query(f"select * from reference.{name}")
+        for name in ("mission_groups", "dimensions", "units")
+    }
+    return Catalog(
+        mission_groups=reference["mission_groups"],
+        dimensions=reference["dimensions"],
+        units=reference["units"],
+        policies=policies,
+        kpis=tables.kpis.merge(keys),
+        assignments=tables.assignments.merge(keys),
+        targets=targets,
+        key_projects=key_projects.assign(fiscal_year=fiscal_year),
+        projects=tables.projects.merge(keys),
+    )

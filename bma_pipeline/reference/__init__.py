@@ -1,1 +1,1 @@
-"""Reference data: mission groups, dimensions, units, policies, KPIs, assignments, targets."""
+"""The city's reference data: units, mission groups, dimensions (policies come from plans)."""

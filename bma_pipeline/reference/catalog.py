@@ -1,68 +1,62 @@
-"""Load the shipped reference CSVs into a `Catalog` of pandas frames.
+"""The city's reference data, and the in-memory shape of a whole-year catalogue.
 
-What belongs here: reading `reference/data/*.csv` with the right dtypes and the
-`periods` table derived from the fiscal calendar. What does not: building the
-sample catalogue (`build_catalog.py`) or writing it to the warehouse (the
-reference assets).
+What belongs here: reading the city reference CSVs shipped with the package
+(`reference/city/`: the units — 22 departments and the 50 district offices —, the three
+mission groups and the nine dimensions; SED replaces them by pointing the `reference_dir`
+setting at a folder of the same three files), and `Catalog`, a plan for whole fiscal years
+held in memory (the sample plans, tests, the benchmarks' synthetic catalogues). What does
+not: policies, KPIs, assignments or targets at run time — they come from the plans
+(`bma_pipeline/plans/`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
-from functools import lru_cache
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from bma_pipeline.columns import REFERENCE_TABLES
 from bma_pipeline.fiscal import periods_of_year
 
-DATA_DIR = Path(__file__).parent / "data"
+CITY_DIR = Path(__file__).parent / "city"
 
-# Columns that are codes stay text even when they look like numbers (unit 1001).
-_TEXT = "string"
-DTYPES: dict[str, dict[str, str]] = {
-    "mission_groups": {"group_code": _TEXT, "name_th": _TEXT, "name_en": _TEXT},
-    "dimensions": {"dimension_code": _TEXT, "name_th": _TEXT, "name_en": _TEXT},
-    "units": {
-        "unit_code": _TEXT,
-        "unit_type": _TEXT,
-        "name_th": _TEXT,
-        "name_en": _TEXT,
-        "abbrev_th": _TEXT,
-        "group_code": _TEXT,
-    },
-    "policies": {
-        "policy_code": _TEXT,
-        "title_th": _TEXT,
-        "title_en": _TEXT,
-        "dimension_code": _TEXT,
-        "group_code": _TEXT,
-    },
-    "kpis": {
-        "kpi_code": _TEXT,
-        "policy_code": _TEXT,
-        "name_th": _TEXT,
-        "name_en": _TEXT,
-        "measure_unit_th": _TEXT,
-        "measure_unit_en": _TEXT,
-        "direction": _TEXT,
-        "aggregation": _TEXT,
-        "is_percentage": "boolean",
-    },
-    "assignments": {"policy_code": _TEXT, "unit_code": _TEXT, "role": _TEXT},
-    "targets": {
-        "fiscal_year": "int64",
-        "kpi_code": _TEXT,
-        "unit_code": _TEXT,
-        "annual_target": "float64",
-    },
-    "key_projects": {"fiscal_year": "int64", "policy_code": _TEXT},
+# The registry's reference tables; codes stay text even when they look like numbers (1001).
+CITY_DTYPES: dict[str, dict[str, str]] = {
+    table.name: {name: "string" for name in table.names} for table in REFERENCE_TABLES
 }
+
+
+class ReferenceDataError(ValueError):
+    """A reference folder is missing a file or a column."""
+
+
+def read_city_reference(directory: Path = CITY_DIR) -> dict[str, pd.DataFrame]:
+    """units, mission_groups and dimensions from `directory` (default: the shipped ones)."""
+    frames = {}
+    for name, dtypes in CITY_DTYPES.items():
+        path = Path(directory) / f"{name}.csv"
+        if not path.is_file():
+            raise ReferenceDataError(f"reference data: {path} is missing")
+        frame = pd.read_csv(path, dtype=dtypes, encoding="utf-8")
+        absent = sorted(set(dtypes) - set(frame.columns))
+        if absent:
+            raise ReferenceDataError(f"reference data: {path} lacks the columns {absent}")
+        frames[name] = frame[list(dtypes)]
+    return frames
+
+
+def _empty(*columns: str) -> pd.DataFrame:
+    return pd.DataFrame({column: pd.Series(dtype=object) for column in columns})
 
 
 @dataclass(frozen=True)
 class Catalog:
-    """The reference data every layer validates and joins against."""
+    """A plan for whole fiscal years in memory: every table in canonical columns.
+
+    `policies` has `dimension_code` (the primary dimension) and `dimensions` (every one,
+    comma-separated, primary first); `kpis` may have `project_code`.
+    """
 
     mission_groups: pd.DataFrame
     dimensions: pd.DataFrame
@@ -72,6 +66,9 @@ class Catalog:
     assignments: pd.DataFrame
     targets: pd.DataFrame
     key_projects: pd.DataFrame
+    projects: pd.DataFrame = field(
+        default_factory=lambda: _empty("project_code", "policy_code", "title_th", "title_en")
+    )
 
     @property
     def fiscal_years(self) -> list[int]:
@@ -94,23 +91,3 @@ class Catalog:
         frame["start_date"] = pd.to_datetime(frame["start_date"])
         frame["end_date"] = pd.to_datetime(frame["end_date"])
         return frame
-
-    def tables(self) -> dict[str, pd.DataFrame]:
-        """Every reference table by its warehouse name (schema `reference`)."""
-        tables = {f.name: getattr(self, f.name) for f in fields(self)}
-        tables["periods"] = self.periods()
-        return tables
-
-
-def read_catalog(data_dir: Path) -> Catalog:
-    frames = {
-        name: pd.read_csv(data_dir / f"{name}.csv", dtype=dtypes, encoding="utf-8")
-        for name, dtypes in DTYPES.items()
-    }
-    return Catalog(**frames)
-
-
-@lru_cache(maxsize=1)
-def load_catalog() -> Catalog:
-    """The catalogue shipped with the package (cached: it is read-only)."""
-    return read_catalog(DATA_DIR)

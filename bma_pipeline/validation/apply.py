@@ -1,14 +1,24 @@
-"""Apply the validation contract to ledger rows that have not been judged yet.
+"""Apply the validation contract to ledger rows that have not been judged yet, or were judged
+against a plan in force that has changed since.
 
-What belongs here: reading the rows of files not yet validated, running the
-contract (`quarantine.validate_submission_rows`) and recording its verdicts —
-quarantine entries and the file's `validated_at` — in one transaction, so a file
-is judged whole or not at all. What does not: the rules themselves (`schemas.py`).
+What belongs here: choosing the files to judge — every ingested file without a verdict, and
+every judged file whose verdict depended on a plan in force that changed (DOMAIN §6: a unit
+added as R in P3 has its P3 rows accepted on the next run) —, running the contract
+(`quarantine.validate_submission_rows`) and recording its verdicts in one transaction per
+batch: the file's earlier quarantine entries are marked superseded (kept), the new ones
+added, one row per judgment in `raw.submission_verdicts`, and the file's `validated_at` and
+the plan state it was judged against. What does not: the rules themselves (`schemas.py`).
+
+A file's plan state is a fingerprint of what its rows were judged against: the KPIs and H/R
+assignments in force for each (fiscal year, period) its rows report, the known units and the
+fiscal years with plans.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -16,9 +26,11 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from bma_pipeline.batching import batches_by_rows
-from bma_pipeline.columns import QUARANTINED_ROWS, RAW_SCHEMA, SUBMISSION_ROWS
+from bma_pipeline.columns import QUARANTINED_ROWS, RAW_SCHEMA, SUBMISSION_ROWS, SUBMISSION_VERDICTS
+from bma_pipeline.plans.in_force import PlanInForce
 from bma_pipeline.reference.catalog import Catalog
 from bma_pipeline.validation.quarantine import validate_submission_rows
+from bma_pipeline.validation.schemas import as_plan
 from bma_pipeline.warehouse import Warehouse
 
 
@@ -29,10 +41,54 @@ class ValidationReport:
     rows_accepted: int
     rows_quarantined: int
     reason_counts: dict[str, int]
+    files_judged_again: int = 0  # judged before, against a plan in force that changed
 
 
 def ensure_quarantine_table(wh: Warehouse) -> None:
-    wh.create_table(RAW_SCHEMA, QUARANTINED_ROWS.name, QUARANTINED_ROWS.sql_types)
+    for table in (QUARANTINED_ROWS, SUBMISSION_VERDICTS):
+        wh.create_table(table.schema, table.name, table.sql_types)
+
+
+def _digest(lines: Iterable[str]) -> str:
+    return hashlib.sha256("\n".join(sorted(lines)).encode()).hexdigest()[:32]
+
+
+def period_fingerprints(plan: PlanInForce) -> dict[tuple[int, int], str]:
+    """(fiscal year, period) → a fingerprint of the KPIs and H/R assignments in force then."""
+    out: dict[tuple[int, int], list[str]] = {}
+    for row in plan.kpis.itertuples(index=False):
+        out.setdefault((int(row.fiscal_year), int(row.period_no)), []).append(
+            f"k|{row.kpi_code}|{row.policy_code}"
+        )
+    for row in plan.assignments.itertuples(index=False):
+        out.setdefault((int(row.fiscal_year), int(row.period_no)), []).append(
+            f"a|{row.policy_code}|{row.unit_code}|{row.role}"
+        )
+    return {key: _digest(lines) for key, lines in out.items()}
+
+
+def plan_states(
+    wh: Warehouse, plan: PlanInForce, file_ids: list[int] | None = None
+) -> dict[int, str]:
+    """file_id → the plan state its rows are judged against now (every ingested file, or
+    those of `file_ids`)."""
+    by_period = period_fingerprints(plan)
+    common = _digest([*(f"u|{u}" for u in plan.units), *(f"y|{y}" for y in plan.fiscal_years)])
+    anytime = _digest(by_period.values())
+    where = "and r.file_id in :files" if file_ids else ""
+    periods = wh.query(
+        "select distinct r.file_id, r.fiscal_year, r.period_no from raw.submission_rows r "
+        "join raw.submission_files f on f.file_id = r.file_id "
+        f"where f.outcome = 'ingested' {where}",
+        {"files": file_ids} if file_ids else None,
+    )
+    lines: dict[int, list[str]] = {}
+    for file_id, year, period in periods.itertuples(index=False):
+        dated = pd.notna(year) and pd.notna(period) and (int(year), int(period)) in by_period
+        lines.setdefault(int(file_id), []).append(
+            by_period[(int(year), int(period))] if dated else f"any:{anytime}"
+        )
+    return {file_id: _digest([common, *values]) for file_id, values in lines.items()}
 
 
 def _typed_rows(rows: pd.DataFrame) -> pd.DataFrame:
@@ -55,24 +111,36 @@ BATCH_ROWS = 100_000
 
 
 def validate_pending_files(
-    wh: Warehouse, catalog: Catalog, batch_rows: int = BATCH_ROWS
+    wh: Warehouse, plan: PlanInForce | Catalog, batch_rows: int = BATCH_ROWS
 ) -> ValidationReport:
-    """Judge every row of every ingested file that has not been validated yet.
+    """Judge every row of every ingested file without a verdict, and judge again the files
+    whose plan state changed since their verdict.
 
     Files are judged in batches of about `batch_rows` rows; each batch's verdicts commit
     together, so a file is judged whole or not at all.
     """
+    plan = as_plan(plan)
     ensure_quarantine_table(wh)
-    pending = wh.query(
-        "select file_id, coalesce(n_rows, 0) as n_rows from raw.submission_files "
-        "where outcome = 'ingested' and validated_at is null order by file_id"
+    files = wh.query(
+        "select file_id, coalesce(n_rows, 0) as n_rows, validated_at, plan_state "
+        "from raw.submission_files where outcome = 'ingested' order by file_id"
     )
-    report = ValidationReport(0, 0, 0, 0, {})
+    states = plan_states(wh, plan)
+    pending = files[files["validated_at"].isna()]
+    judged = files[files["validated_at"].notna()]
+    again = judged[
+        [
+            states.get(int(f)) != s
+            for f, s in zip(judged["file_id"], judged["plan_state"], strict=True)
+        ]
+    ]
+    report = ValidationReport(0, 0, 0, 0, {}, files_judged_again=len(again))
     reasons: Counter[str] = Counter()
-    file_ids = [int(file_id) for file_id in pending["file_id"]]
-    sizes = [int(n_rows) for n_rows in pending["n_rows"]]
+    todo = pd.concat([pending, again]).sort_values("file_id")
+    file_ids = [int(file_id) for file_id in todo["file_id"]]
+    sizes = [int(n_rows) for n_rows in todo["n_rows"]]
     for batch in batches_by_rows(file_ids, sizes, batch_rows):
-        n_rows, n_quarantined = _validate_batch(wh, catalog, batch, reasons)
+        n_rows, n_quarantined = _validate_batch(wh, plan, batch, states, reasons)
         report.files_validated += len(batch)
         report.rows_validated += n_rows
         report.rows_quarantined += n_quarantined
@@ -82,27 +150,53 @@ def validate_pending_files(
 
 
 def _validate_batch(
-    wh: Warehouse, catalog: Catalog, batch: list[int], reasons: Counter[str]
+    wh: Warehouse,
+    plan: PlanInForce,
+    batch: list[int],
+    states: dict[int, str],
+    reasons: Counter[str],
 ) -> tuple[int, int]:
     """Judge one batch of files and record its verdicts; (rows judged, rows quarantined)."""
-    first, last = batch[0], batch[-1]
     rows = wh.query(
-        "select r.* from raw.submission_rows r join raw.submission_files f using (file_id) "
-        "where f.outcome = 'ingested' and f.validated_at is null "
-        "and r.file_id between :first and :last order by r.file_id, r.row_number",
-        {"first": first, "last": last},
+        "select r.* from raw.submission_rows r where r.file_id in :files "
+        "order by r.file_id, r.row_number",
+        {"files": batch},
     )
     rows = _typed_rows(rows)
-    quarantine = validate_submission_rows(rows, catalog)
+    quarantine = validate_submission_rows(rows, plan)
     now = datetime.now(ZoneInfo("Asia/Bangkok")).replace(tzinfo=None, microsecond=0)
-    quarantine = quarantine.assign(quarantined_at=pd.Timestamp(now))[list(QUARANTINED_ROWS.names)]
+    quarantine = quarantine.assign(quarantined_at=pd.Timestamp(now), superseded_at=pd.NaT)[
+        list(QUARANTINED_ROWS.names)
+    ]
+    counts = rows.groupby("file_id").size()
+    quarantined = quarantine.groupby("file_id").size()
+    verdicts = pd.DataFrame(
+        {
+            "file_id": pd.array(batch, dtype="int64"),
+            "judged_at": pd.Timestamp(now),
+            "plan_state": [states.get(f) for f in batch],
+            "n_rows": [int(counts.get(f, 0)) for f in batch],
+            "n_quarantined": [int(quarantined.get(f, 0)) for f in batch],
+        }
+    )
     with wh.transaction():
-        # Re-running after a crash: clear verdicts of these files first (idempotent).
-        wh.execute("delete from raw.quarantined_rows where file_id in :files", {"files": batch})
-        wh.append(RAW_SCHEMA, "quarantined_rows", quarantine)
+        # Earlier verdicts stay, marked superseded; a crash inside leaves none of this.
         wh.execute(
-            "update raw.submission_files set validated_at = :now where file_id in :files",
+            "update raw.quarantined_rows set superseded_at = :now "
+            "where file_id in :files and superseded_at is null",
             {"now": now, "files": batch},
         )
+        wh.append(RAW_SCHEMA, "quarantined_rows", quarantine)
+        wh.append(RAW_SCHEMA, SUBMISSION_VERDICTS.name, verdicts[list(SUBMISSION_VERDICTS.names)])
+        for state, files in verdicts.groupby("plan_state", dropna=False)["file_id"]:
+            wh.execute(
+                "update raw.submission_files set validated_at = :now, plan_state = :state "
+                "where file_id in :files",
+                {
+                    "now": now,
+                    "state": None if pd.isna(state) else state,
+                    "files": [int(f) for f in files],
+                },
+            )
     reasons.update(quarantine["reason_codes"].str.split(",").explode().dropna())
     return len(rows), len(quarantine)

@@ -4,21 +4,15 @@ from collections.abc import Iterator
 
 import dagster as dg
 
+from bma_pipeline.defs.metadata import markdown_table
 from bma_pipeline.defs.partitions import period_partitions
 from bma_pipeline.defs.reference.assets import reference_key
 from bma_pipeline.defs.resources import OWNER, WAREHOUSE_POOL, PipelineSettings, WarehouseResource
 from bma_pipeline.defs.retries import retry_on_transient_errors
 from bma_pipeline.intake.ledger import ingest_landing
-from bma_pipeline.reference.catalog import load_catalog
 
 SUBMISSION_FILES = dg.AssetKey(["raw", "submission_files"])
 SUBMISSION_ROWS = dg.AssetKey(["raw", "submission_rows"])
-
-
-def _markdown_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(str(c).replace("|", "\\|") for c in row) + " |" for row in rows]
-    return "\n".join(lines)
 
 
 @dg.multi_asset(
@@ -55,8 +49,8 @@ def submission_intake(
     The ledger is one exactly-once stream: a period's run takes every new file,
     whichever period it reports, so no file waits for a run that may never come.
     """
-    known_units = set(load_catalog().units["unit_code"])
     with retry_on_transient_errors(context), warehouse.connect() as wh:
+        known_units = set(wh.query("select unit_code from reference.units")["unit_code"])
         report = ingest_landing(
             wh,
             settings.landing_path,
@@ -75,7 +69,7 @@ def submission_intake(
             "files_rejected": report.files_rejected,
             "files_already_known": report.files_already_known,
             "rejections": dg.MetadataValue.md(
-                _markdown_table(("path", "code", "reason"), report.rejections[:50])
+                markdown_table(("path", "code", "reason"), report.rejections[:50])
                 if report.rejections
                 else "none"
             ),

@@ -31,7 +31,9 @@ import openpyxl
 
 from bma_pipeline.columns import STATUS, SUBMISSION
 from bma_pipeline.fiscal import DEFAULT_DEADLINE_DAYS, THAI_MONTHS_SHORT, Period
-from bma_pipeline.reference.catalog import Catalog, load_catalog
+from bma_pipeline.reference.catalog import Catalog
+from bma_sample.catalogue import Revision, sample_catalogue
+from bma_sample.plans import revised_catalogue, write_sample_plans
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 
@@ -106,6 +108,7 @@ class GenerationReport:
     n_rows: int = 0  # data rows in all files (title, header and blank rows not counted)
     n_bad_rows: int = 0  # rows validation must reject (both rows of a duplicated KPI)
     bad_rows_by_kind: dict[str, int] = field(default_factory=dict)
+    plan_files: list[Path] = field(default_factory=list)  # the plans the files report against
     late: list[tuple[str, int]] = field(default_factory=list)  # first file after the due date
     missing: list[tuple[str, int]] = field(default_factory=list)  # no file for the period
     resubmitted: list[tuple[str, int]] = field(default_factory=list)  # a corrected file later
@@ -165,13 +168,22 @@ def generate_submissions(
     periods: list[int],
     seed: int,
     catalog: Catalog | None = None,
+    revision: Revision | None = None,
+    plans: bool = True,
 ) -> GenerationReport:
-    """Write one file per unit per period into `out_dir/<unit_code>/` and set its mtime.
+    """Write one file per unit per period into `out_dir/<unit_code>/` and set its mtime, and
+    (with `plans`) the plans they report against into `out_dir/<unit_code>/plans/`.
 
-    Only units with at least one target in `fiscal_year` report; each file has one row
-    per KPI the unit has a target for. Existing files of the same name are overwritten.
+    Only units with at least one target in `fiscal_year` report; each file has one row per
+    KPI the unit has a target for in the plan in force for the period: the catalogue's, and
+    from `revision.effective_from` on the revised policy's (default: the sample revision,
+    when the catalogue has its policy). Existing files of the same name are overwritten.
     """
-    catalog = catalog if catalog is not None else load_catalog()
+    catalog = catalog if catalog is not None else sample_catalogue()
+    if revision is None:
+        revision = Revision()
+    if not revision.applies_to(catalog, fiscal_year):
+        revision = None
     if fiscal_year not in catalog.fiscal_years:
         raise ValueError(
             f"fiscal year {fiscal_year} has no targets in the catalogue "
@@ -183,23 +195,35 @@ def generate_submissions(
 
     out_dir = Path(out_dir)
     report = GenerationReport(out_dir=out_dir, fiscal_year=fiscal_year, periods=sorted(periods))
-    kpis_by_unit = _kpis_by_unit(catalog, fiscal_year)
+    if plans:
+        report.plan_files = write_sample_plans(out_dir, fiscal_year, catalog, revision)
+    before = _kpis_by_unit(catalog, fiscal_year)
+    after = (
+        _kpis_by_unit(revised_catalogue(catalog, fiscal_year, revision), fiscal_year)
+        if revision is not None
+        else before
+    )
+    kpis_by_unit = {unit: before.get(unit, []) for unit in sorted(set(before) | set(after))}
     units = catalog.units.set_index("unit_code")
     all_kpi_codes = set(catalog.kpis["kpi_code"])
     bad_kinds: Counter[str] = Counter()
 
     for unit_code in sorted(kpis_by_unit):
-        unit_kpis = kpis_by_unit[unit_code]
         is_district = units.at[unit_code, "unit_type"] == "district"
         profile_rng = random.Random(f"{seed}:{fiscal_year}:{unit_code}:profile")
         profile = _draw_profile(profile_rng, is_district)
-        kpi_factor = {k.kpi_code: profile_rng.uniform(0.85, 1.15) for k in unit_kpis}
+        known = {k.kpi_code: k for k in [*before.get(unit_code, []), *after.get(unit_code, [])]}
+        kpi_factor = {code: profile_rng.uniform(0.85, 1.15) for code in known}
         peers = sorted(
             code
             for code in kpis_by_unit
             if code != unit_code and (code.isdigit() == unit_code.isdigit())
         )
         for period_no in report.periods:
+            revised = revision is not None and period_no >= revision.effective_from
+            unit_kpis = (after if revised else before).get(unit_code, [])
+            if not unit_kpis:
+                continue  # nothing in force for this unit in this period
             rng = random.Random(f"{seed}:{fiscal_year}:{unit_code}:P{period_no}")
             period = Period(fiscal_year, period_no)
             if rng.random() < profile.p_missing:

@@ -1,11 +1,12 @@
-"""Synthetic reference catalogues for load tests: many years, or a nationwide set of units.
+"""Synthetic catalogues for load tests: many years, or a nationwide set of units.
 
-What belongs here: deterministic builders of a `Catalog` larger than the shipped one —
-the shipped catalogue with its targets repeated over more fiscal years
-(`catalog_for_years`), and a nationwide catalogue of local administrations, each
-with a fixed number of KPIs (`nationwide_catalog`) — and `write_catalog`, which
-writes any catalogue as the CSVs `read_catalog` reads. What does not: the shipped
-sample catalogue (`build_catalog.py`) or anything the pipeline runs in production.
+What belongs here: deterministic builders of a `Catalog` larger than the sample one — the
+sample catalogue with its targets repeated over more fiscal years (`catalog_for_years`), and
+a nationwide catalogue of local administrations, each with a fixed number of KPIs
+(`nationwide_catalog`) — and `write_catalogue`, which writes any catalogue the way the
+pipeline takes it: the units, groups and dimensions as a reference folder, and one SED plan
+workbook per fiscal year in the landing folder. What does not: the sample catalogue itself
+(`catalogue.py`) or anything the pipeline runs in production.
 
 Unit codes follow the contract's pattern (`validation.schemas.UNIT_CODE_PATTERN`):
 districts 1001–1050 and three upper-case letters. The nationwide units beyond
@@ -17,13 +18,14 @@ from __future__ import annotations
 
 import itertools
 import string
-from dataclasses import fields, replace
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from bma_pipeline.reference.catalog import Catalog, load_catalog
+from bma_pipeline.reference.catalog import Catalog
+from bma_sample.catalogue import sample_catalogue
 
 NATIONWIDE_UNITS = 7_850  # local administrations in Thailand, Bangkok included
 KPIS_PER_UNIT = 50
@@ -44,7 +46,7 @@ def catalog_for_years(fiscal_years: list[int], base: Catalog | None = None) -> C
     Year number i takes the targets of the base's i-th year, cycling through the base
     years in order, so each synthetic year is a real year's set of targets.
     """
-    base = base if base is not None else load_catalog()
+    base = base if base is not None else sample_catalogue()
     base_years = base.fiscal_years
     targets, key_projects = [], []
     for i, year in enumerate(sorted(fiscal_years)):
@@ -73,7 +75,7 @@ def nationwide_catalog(
     for each of them every year: the KPI's median Bangkok target scaled by a factor
     drawn per (unit, KPI). Every assigned policy has at least one lead (H) unit.
     """
-    base = load_catalog()
+    base = sample_catalogue()
     rng = np.random.default_rng(seed)
     units = _nationwide_units(base.units, n_units, rng)
 
@@ -171,9 +173,16 @@ def _typed(frame: pd.DataFrame, like: pd.DataFrame) -> pd.DataFrame:
     return frame[list(like.columns)].astype(like.dtypes.to_dict()).reset_index(drop=True)
 
 
-def write_catalog(catalog: Catalog, data_dir: Path) -> Path:
-    """Write the catalogue as the CSVs `read_catalog(data_dir)` reads back."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    for item in fields(catalog):
-        getattr(catalog, item.name).to_csv(data_dir / f"{item.name}.csv", index=False)
-    return data_dir
+def write_catalogue(catalog: Catalog, landing: Path, reference_dir: Path) -> list[Path]:
+    """The units, groups and dimensions as CSVs in `reference_dir` (the pipeline's
+    `reference_dir` setting) and SED's plan for each fiscal year in `landing`."""
+    from bma_sample.plans import write_sample_plans
+
+    reference_dir.mkdir(parents=True, exist_ok=True)
+    for name in ("units", "mission_groups", "dimensions"):
+        getattr(catalog, name).to_csv(reference_dir / f"{name}.csv", index=False)
+    return [
+        path
+        for year in catalog.fiscal_years
+        for path in write_sample_plans(landing, year, catalog, revision=None)
+    ]

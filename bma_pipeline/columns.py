@@ -1022,7 +1022,12 @@ def dbt_sources() -> dict[str, Any]:
     """dbt's source YAML for schema raw, generated from the ledger tables."""
 
     def column_yaml(column: Column) -> dict[str, str]:
-        return {"name": column.name, "description": column.description}
+        # data_type: staging models cast each column to it (macro `staged_columns`).
+        return {
+            "name": column.name,
+            "description": column.description,
+            "data_type": column.sql_type,
+        }
 
     def source(name: str, description: str, tables: tuple[Table, ...]) -> dict[str, Any]:
         return {

@@ -21,6 +21,7 @@ class RunSummary:
     latest_period: str | None  # the latest period with any accepted value
     compliance: dict[str, dict[str, int]]  # period_key → status → units
     group_progress: dict[str, float | None]  # group_code (and CITY) → progress_pct, latest period
+    plans: dict[str, int] = field(default_factory=dict)  # plan files, versions, rows
     reports: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
@@ -71,6 +72,7 @@ def collect_summary(wh: Warehouse) -> RunSummary:
             for g in groups.itertuples()
         }
     return RunSummary(
+        plans=_plan_counts(wh),
         warehouse=wh.location.display,
         files={str(o): int(n) for o, n in zip(files["outcome"], files["n"], strict=True)},
         rows_received=int(rows["received"]),
@@ -82,10 +84,41 @@ def collect_summary(wh: Warehouse) -> RunSummary:
     )
 
 
+def _plan_counts(wh: Warehouse) -> dict[str, int]:
+    """Plan files and versions, and plan rows accepted and quarantined (DOMAIN §6)."""
+    if not wh.table_exists("raw", "plan_files"):
+        return {}
+    counts = wh.query(
+        """
+        select
+            (select count(*) from raw.plan_files) as files,
+            (select count(*) from raw.plan_rows) as rows_received,
+            (select count(*) from raw.plan_quarantined_rows) as rows_quarantined
+        """
+    ).iloc[0]
+    versions = (
+        int(wh.scalar("select count(*) from plans.versions"))
+        if wh.table_exists("plans", "versions")
+        else 0
+    )
+    received, quarantined = int(counts["rows_received"]), int(counts["rows_quarantined"])
+    return {
+        "files": int(counts["files"]),
+        "versions": versions,
+        "rows_received": received,
+        "rows_accepted": received - quarantined,
+        "rows_quarantined": quarantined,
+    }
+
+
 def format_summary(summary: RunSummary) -> str:
     files = summary.files
+    plans = summary.plans
     lines = [
         "BMA Digital Plans — run summary",
+        f"  plan files         {plans.get('files', 0):>7}   versions in force {plans.get('versions', 0)}",
+        f"  plan rows          {plans.get('rows_received', 0):>7}   accepted "
+        f"{plans.get('rows_accepted', 0)}, quarantined {plans.get('rows_quarantined', 0)}",
         f"  files received     {sum(files.values()):>7}   "
         + ", ".join(f"{k} {v}" for k, v in sorted(files.items())),
         f"  rows received      {summary.rows_received:>7}",

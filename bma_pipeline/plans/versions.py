@@ -160,7 +160,7 @@ def build_plan_tables(
         dimension_rows,
         columns=["plan_version_id", "policy_code", "dimension_code", "position", "is_primary"],
     )
-    primary = policy_dimensions[policy_dimensions["is_primary"]].set_index(
+    primary = policy_dimensions.loc[policy_dimensions["is_primary"].astype(bool)].set_index(
         ["plan_version_id", "policy_code"]
     )["dimension_code"]
     policies = policies.assign(

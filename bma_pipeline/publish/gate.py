@@ -88,12 +88,18 @@ def _frames(wh: Warehouse) -> dict[str, pd.DataFrame]:
     frames["mart_submission_compliance"] = wh.query(
         "select * from marts.mart_submission_compliance"
     )
-    # Per period: units in the compliance mart vs units with ≥ 1 target that fiscal year.
+    # Per period: units in the compliance mart vs units with ≥ 1 target in force at the period.
     frames["compliance_counts"] = wh.query(
         """
         with expected as (
-            select fiscal_year, count(distinct unit_code) as expected_units
-            from reference.targets group by fiscal_year
+            -- units owing a file: a target in force at the period (docs/DOMAIN.md §6)
+            select p.fiscal_year, p.period_no, count(distinct t.unit_code) as expected_units
+            from plans.periods p
+            join plans.policy_in_force f
+              on f.fiscal_year = p.fiscal_year and f.period_no = p.period_no
+            join plans.targets t
+              on t.plan_version_id = f.plan_version_id and t.policy_code = f.policy_code
+            group by p.fiscal_year, p.period_no
         ),
         present as (
             select fiscal_year, period_no, count(distinct unit_code) as present_units,
@@ -102,7 +108,8 @@ def _frames(wh: Warehouse) -> dict[str, pd.DataFrame]:
         )
         select p.fiscal_year, p.period_no, p.present_units, p.status_rows,
                coalesce(e.expected_units, 0) as expected_units
-        from present p left join expected e on e.fiscal_year = p.fiscal_year
+        from present p left join expected e
+          on e.fiscal_year = p.fiscal_year and e.period_no = p.period_no
         """
     )
     return frames

@@ -24,6 +24,11 @@ PUBLISHED_MARTS = (
     "dim_period",
     "dim_assignment",
     "dim_target",
+    "dim_plan_version",
+    "dim_policy_dimension",
+    "dim_project",
+    "mart_project_progress",
+    "mart_plan_revisions",
 )
 
 

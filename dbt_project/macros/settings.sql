@@ -120,3 +120,65 @@
     {%- endif -%}
     {{- return({'fiscal_year': match.group(1) | int, 'period_no': match.group(2) | int}) -}}
 {%- endmacro %}
+
+{% macro status_counts(status) -%}
+    {#- Rows by status: how many on track, at risk, off track, without data. -#}
+    sum(case when {{ status }} = 'on_track' then 1 else 0 end) as n_on_track,
+        sum(case when {{ status }} = 'at_risk' then 1 else 0 end) as n_at_risk,
+        sum(case when {{ status }} = 'off_track' then 1 else 0 end) as n_off_track,
+        sum(case when {{ status }} = 'no_data' then 1 else 0 end) as n_no_data
+{%- endmacro %}
+
+{% macro pair_rollup(keys, where=none) -%}
+    {#- The rollup of in-scope (unit, KPI) pairs per period and `keys` (docs/DOMAIN.md §4): each pair
+        weighs the same, capped ratios only, means over pairs with data, H and R pairs also apart,
+        pairs by status. One definition for policies and projects. -#}
+with kpi_progress as (
+    select
+        fiscal_year,
+        period_no,
+        {% for key in keys %}{{ key }},
+        {% endfor -%}
+        role,
+        capped_ratio,
+        status,
+        has_data
+    from {{ ref('int_kpi_progress_computed') }}
+    {%- if where %}
+    where {{ where }}
+    {%- endif %}
+),
+
+pairs_rolled_up as (
+    select
+        fiscal_year,
+        period_no,
+        {% for key in keys %}{{ key }},
+        {% endfor -%}
+        count(*) as n_pairs,
+        sum(case when has_data then 1 else 0 end) as n_pairs_with_data,
+        avg(capped_ratio) as mean_capped_ratio,
+        avg(case when role = 'H' then capped_ratio end) as h_mean_capped_ratio,
+        avg(case when role = 'R' then capped_ratio end) as r_mean_capped_ratio,
+        {{ status_counts('status') }}
+    from kpi_progress
+    group by fiscal_year, period_no{% for key in keys %}, {{ key }}{% endfor %}
+)
+
+select
+    fiscal_year,
+    period_no,
+    {% for key in keys %}{{ key }},
+    {% endfor -%}
+    cast(n_pairs as integer) as n_pairs,
+    cast(n_pairs_with_data as integer) as n_pairs_with_data,
+    cast(mean_capped_ratio as double precision) as mean_capped_ratio,
+    cast(h_mean_capped_ratio as double precision) as h_mean_capped_ratio,
+    cast(r_mean_capped_ratio as double precision) as r_mean_capped_ratio,
+    {{ status_from_ratio('mean_capped_ratio') }} as status,
+    cast(n_on_track as integer) as n_on_track,
+    cast(n_at_risk as integer) as n_at_risk,
+    cast(n_off_track as integer) as n_off_track,
+    cast(n_no_data as integer) as n_no_data
+from pairs_rolled_up
+{%- endmacro %}

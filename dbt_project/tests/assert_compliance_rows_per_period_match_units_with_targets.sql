@@ -1,21 +1,16 @@
 {{ config(meta={'dagster': {'ref': {'name': 'mart_submission_compliance'}}}) }}
--- mart_submission_compliance holds one row per period for every unit with ≥ 1 target in the year.
-with units_with_targets as (
-    select
-        fiscal_year,
-        count(distinct unit_code) as n_units
-    from {{ ref('dim_target') }}
-    group by fiscal_year
-),
-
-expected as (
+-- mart_submission_compliance holds one row per period for every unit with ≥ 1 target in force at
+-- that period (docs/DOMAIN.md §6: a unit added at P3 owes files from P3).
+with expected as (
     select
         dim_period.fiscal_year,
         dim_period.period_no,
-        units_with_targets.n_units
+        count(distinct dim_target.unit_code) as n_units
     from {{ ref('dim_period') }} as dim_period
-    inner join units_with_targets
-        on dim_period.fiscal_year = units_with_targets.fiscal_year
+    inner join {{ ref('dim_target') }} as dim_target
+        on dim_period.fiscal_year = dim_target.fiscal_year
+        and dim_period.period_no between dim_target.valid_from_period and dim_target.valid_to_period
+    group by dim_period.fiscal_year, dim_period.period_no
 ),
 
 actual as (

@@ -1,5 +1,6 @@
 {{ config(meta={'dagster': {'ref': {'name': 'fct_kpi_progress'}}}) }}
--- Every in-scope pair (a target for the unit, KPI and year) has exactly one row per period of the year.
+-- Every pair in scope at a period (a target in force for the unit and KPI then) has exactly one row
+-- for that period, and no other row exists (docs/DOMAIN.md §6).
 with expected as (
     select
         dim_target.fiscal_year,
@@ -9,6 +10,7 @@ with expected as (
     from {{ ref('dim_target') }} as dim_target
     inner join {{ ref('dim_period') }} as dim_period
         on dim_target.fiscal_year = dim_period.fiscal_year
+        and dim_period.period_no between dim_target.valid_from_period and dim_target.valid_to_period
 ),
 
 actual as (

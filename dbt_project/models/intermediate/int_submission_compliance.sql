@@ -1,11 +1,13 @@
--- Submission compliance per (unit with ≥ 1 target in the year, period): the first file with an
--- accepted row for the period, judged against the due date and the run's as_of (DOMAIN.md §4).
--- Rows are attributed to the sending unit (its landing folder) and the period they report.
+-- Submission compliance per (unit owing a file, period): a unit owes a file for a period when the
+-- plan in force then gives it at least one target (docs/DOMAIN.md §6); the first file with an
+-- accepted row for the period is judged against the due date and the run's as_of (§4). Rows are
+-- attributed to the sending unit (its landing folder) and the period they report.
 with units_in_scope as (
     select distinct
         fiscal_year,
+        period_no,
         unit_code
-    from {{ ref('stg_reference__targets') }}
+    from {{ ref('int_targets_in_force') }}
 ),
 
 periods_due as (
@@ -14,18 +16,19 @@ periods_due as (
         period_no,
         end_date,
         cast({{ dbt.dateadd('day', setting('deadline_days'), 'end_date') }} as date) as due_date
-    from {{ ref('stg_reference__periods') }}
+    from {{ ref('stg_plans__periods') }}
 ),
 
 unit_periods as (
     select
         units_in_scope.fiscal_year,
-        periods_due.period_no,
+        units_in_scope.period_no,
         units_in_scope.unit_code,
         periods_due.due_date
     from units_in_scope
     inner join periods_due
         on units_in_scope.fiscal_year = periods_due.fiscal_year
+        and units_in_scope.period_no = periods_due.period_no
 ),
 
 files_received as (
@@ -38,10 +41,12 @@ files_received as (
 ),
 
 rows_quarantined as (
+    -- the current verdicts (a file judged again keeps its earlier ones, superseded)
     select distinct
         file_id,
         row_number
     from {{ ref('stg_raw__quarantined_rows') }}
+    where superseded_at is null
 ),
 
 rows_received as (

@@ -11,10 +11,12 @@ with files_validated as (
 ),
 
 rows_quarantined as (
+    -- the current verdicts (a file judged again keeps its earlier ones, superseded)
     select distinct
         file_id,
         row_number
     from {{ ref('stg_raw__quarantined_rows') }}
+    where superseded_at is null
 ),
 
 rows_accepted as (

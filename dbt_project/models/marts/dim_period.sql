@@ -6,7 +6,7 @@ with periods as (
         start_date,
         end_date,
         cast({{ dbt.dateadd('day', setting('deadline_days'), 'end_date') }} as date) as due_date
-    from {{ ref('stg_reference__periods') }}
+    from {{ ref('stg_plans__periods') }}
 )
 
 select

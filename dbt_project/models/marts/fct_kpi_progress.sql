@@ -5,9 +5,13 @@ with kpi_progress as (
         unit_code,
         kpi_code,
         policy_code,
+        project_code,
         role,
         direction,
         aggregation,
+        plan_version_id,
+        target_rule,
+        baseline_value,
         annual_target,
         period_value,
         actual_ytd,
@@ -24,22 +28,19 @@ periods as (
         fiscal_year,
         period_no,
         period_key
-    from {{ ref('stg_reference__periods') }}
+    from {{ ref('stg_plans__periods') }}
 ),
 
 policies as (
+    -- the policy's group, primary dimension and key-project flag in force at the period
     select
+        fiscal_year,
+        period_no,
         policy_code,
         group_code,
-        dimension_code
-    from {{ ref('stg_reference__policies') }}
-),
-
-key_projects as (
-    select distinct
-        fiscal_year,
-        policy_code
-    from {{ ref('stg_reference__key_projects') }}
+        dimension_code,
+        is_key_project
+    from {{ ref('int_policies_in_force') }}
 ),
 
 kpi_progress_described as (
@@ -50,11 +51,15 @@ kpi_progress_described as (
         kpi_progress.unit_code,
         kpi_progress.kpi_code,
         kpi_progress.policy_code,
+        kpi_progress.project_code,
         policies.group_code,
         policies.dimension_code,
         kpi_progress.role,
         kpi_progress.direction,
         kpi_progress.aggregation,
+        kpi_progress.plan_version_id,
+        kpi_progress.target_rule,
+        kpi_progress.baseline_value,
         kpi_progress.annual_target,
         kpi_progress.period_value,
         kpi_progress.actual_ytd,
@@ -63,16 +68,15 @@ kpi_progress_described as (
         kpi_progress.capped_ratio,
         kpi_progress.status,
         kpi_progress.has_data,
-        key_projects.policy_code is not null as is_key_project
+        coalesce(policies.is_key_project, false) as is_key_project
     from kpi_progress
     inner join periods
         on kpi_progress.fiscal_year = periods.fiscal_year
         and kpi_progress.period_no = periods.period_no
     left join policies
-        on kpi_progress.policy_code = policies.policy_code
-    left join key_projects
-        on kpi_progress.fiscal_year = key_projects.fiscal_year
-        and kpi_progress.policy_code = key_projects.policy_code
+        on kpi_progress.fiscal_year = policies.fiscal_year
+        and kpi_progress.period_no = policies.period_no
+        and kpi_progress.policy_code = policies.policy_code
 )
 
 select
@@ -82,11 +86,15 @@ select
     cast(unit_code as varchar) as unit_code,
     cast(kpi_code as varchar) as kpi_code,
     cast(policy_code as varchar) as policy_code,
+    cast(project_code as varchar) as project_code,
     cast(group_code as varchar) as group_code,
     cast(dimension_code as varchar) as dimension_code,
     cast(role as varchar) as role,
     cast(direction as varchar) as direction,
     cast(aggregation as varchar) as aggregation,
+    cast(plan_version_id as bigint) as plan_version_id,
+    cast(target_rule as varchar) as target_rule,
+    cast(baseline_value as double precision) as baseline_value,
     cast(annual_target as double precision) as annual_target,
     cast(period_value as double precision) as period_value,
     cast(actual_ytd as double precision) as actual_ytd,

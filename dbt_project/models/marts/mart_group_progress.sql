@@ -9,8 +9,10 @@ with policy_progress as (
         int_policy_progress_aggregated.mean_capped_ratio,
         int_policy_progress_aggregated.status
     from {{ ref('int_policy_progress_aggregated') }} as int_policy_progress_aggregated
-    inner join {{ ref('stg_reference__policies') }} as policies
-        on int_policy_progress_aggregated.policy_code = policies.policy_code
+    inner join {{ ref('int_policies_in_force') }} as policies
+        on int_policy_progress_aggregated.fiscal_year = policies.fiscal_year
+        and int_policy_progress_aggregated.period_no = policies.period_no
+        and int_policy_progress_aggregated.policy_code = policies.policy_code
 ),
 
 policy_progress_scoped as (
@@ -54,11 +56,11 @@ group_rollup as (
 periods as (
     -- the periods of every fiscal year that has at least one policy row
     select
-        stg_reference__periods.fiscal_year,
-        stg_reference__periods.period_no,
-        stg_reference__periods.period_key
-    from {{ ref('stg_reference__periods') }} as stg_reference__periods
-    where stg_reference__periods.fiscal_year in (select fiscal_year from policy_progress)
+        plan_periods.fiscal_year,
+        plan_periods.period_no,
+        plan_periods.period_key
+    from {{ ref('stg_plans__periods') }} as plan_periods
+    where plan_periods.fiscal_year in (select fiscal_year from policy_progress)
 ),
 
 groups_listed as (

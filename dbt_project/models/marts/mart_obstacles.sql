@@ -13,21 +13,25 @@ with values_current as (
         and trim(obstacles) <> ''
 ),
 
-kpis as (
-    select
+kpis_in_force as (
+    -- each KPI's policy in the plan in force at the period; a row for a KPI no plan holds then
+    -- keeps a null policy
+    select distinct
+        fiscal_year,
+        period_no,
         kpi_code,
         policy_code
-    from {{ ref('stg_reference__kpis') }}
+    from {{ ref('int_targets_in_force') }}
 ),
 
 unit_roles as (
-    -- a unit named both H and R on one policy counts as H ('H' < 'R')
     select
+        fiscal_year,
+        period_no,
         policy_code,
         unit_code,
-        min(role) as role
-    from {{ ref('stg_reference__assignments') }}
-    group by policy_code, unit_code
+        role
+    from {{ ref('int_unit_roles_in_force') }}
 ),
 
 periods as (
@@ -35,7 +39,7 @@ periods as (
         fiscal_year,
         period_no,
         period_key
-    from {{ ref('stg_reference__periods') }}
+    from {{ ref('stg_plans__periods') }}
 ),
 
 obstacles_reported as (
@@ -45,7 +49,7 @@ obstacles_reported as (
         periods.period_key,
         values_current.unit_code,
         values_current.kpi_code,
-        kpis.policy_code,
+        kpis_in_force.policy_code,
         unit_roles.role,
         trim(values_current.obstacles) as obstacles,
         values_current.status as reported_status,
@@ -54,10 +58,14 @@ obstacles_reported as (
     inner join periods
         on values_current.fiscal_year = periods.fiscal_year
         and values_current.period_no = periods.period_no
-    left join kpis
-        on values_current.kpi_code = kpis.kpi_code
+    left join kpis_in_force
+        on values_current.fiscal_year = kpis_in_force.fiscal_year
+        and values_current.period_no = kpis_in_force.period_no
+        and values_current.kpi_code = kpis_in_force.kpi_code
     left join unit_roles
-        on kpis.policy_code = unit_roles.policy_code
+        on values_current.fiscal_year = unit_roles.fiscal_year
+        and values_current.period_no = unit_roles.period_no
+        and kpis_in_force.policy_code = unit_roles.policy_code
         and values_current.unit_code = unit_roles.unit_code
 )
 

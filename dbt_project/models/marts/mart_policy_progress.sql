@@ -21,22 +21,19 @@ periods as (
         fiscal_year,
         period_no,
         period_key
-    from {{ ref('stg_reference__periods') }}
+    from {{ ref('stg_plans__periods') }}
 ),
 
 policies as (
+    -- the policy's group, primary dimension and key-project flag in force at the period
     select
+        fiscal_year,
+        period_no,
         policy_code,
         group_code,
-        dimension_code
-    from {{ ref('stg_reference__policies') }}
-),
-
-key_projects as (
-    select distinct
-        fiscal_year,
-        policy_code
-    from {{ ref('stg_reference__key_projects') }}
+        dimension_code,
+        is_key_project
+    from {{ ref('int_policies_in_force') }}
 ),
 
 policy_progress_described as (
@@ -47,7 +44,7 @@ policy_progress_described as (
         policy_progress.policy_code,
         policies.group_code,
         policies.dimension_code,
-        key_projects.policy_code is not null as is_key_project,
+        coalesce(policies.is_key_project, false) as is_key_project,
         policy_progress.n_pairs,
         policy_progress.n_pairs_with_data,
         100 * policy_progress.mean_capped_ratio as progress_pct,
@@ -63,10 +60,9 @@ policy_progress_described as (
         on policy_progress.fiscal_year = periods.fiscal_year
         and policy_progress.period_no = periods.period_no
     left join policies
-        on policy_progress.policy_code = policies.policy_code
-    left join key_projects
-        on policy_progress.fiscal_year = key_projects.fiscal_year
-        and policy_progress.policy_code = key_projects.policy_code
+        on policy_progress.fiscal_year = policies.fiscal_year
+        and policy_progress.period_no = policies.period_no
+        and policy_progress.policy_code = policies.policy_code
 )
 
 select

@@ -30,7 +30,7 @@ periods as (
         fiscal_year,
         period_no,
         period_key
-    from {{ ref('stg_reference__periods') }}
+    from {{ ref('stg_plans__periods') }}
 ),
 
 units as (

@@ -9,7 +9,8 @@ renamed as (
         cast(reason_codes as varchar) as reason_codes,
         cast(message_th as varchar) as message_th,
         cast(message_en as varchar) as message_en,
-        cast(quarantined_at as timestamp) as quarantined_at
+        cast(quarantined_at as timestamp) as quarantined_at,
+        cast(superseded_at as timestamp) as superseded_at
     from source
 )
 

@@ -1,0 +1,11 @@
+-- Rename and cast only: the columns are the source's, declared in the column registry.
+with source as (
+    select * from {{ source('plans', 'assignments') }}
+),
+
+renamed as (
+    select {{ staged_columns('plans', 'assignments') }}
+    from source
+)
+
+select * from renamed

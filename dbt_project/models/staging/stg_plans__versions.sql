@@ -1,0 +1,11 @@
+-- Rename and cast only: the columns are the source's, declared in the column registry.
+with source as (
+    select * from {{ source('plans', 'versions') }}
+),
+
+renamed as (
+    select {{ staged_columns('plans', 'versions') }}
+    from source
+)
+
+select * from renamed

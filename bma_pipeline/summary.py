@@ -116,7 +116,8 @@ def format_summary(summary: RunSummary) -> str:
     plans = summary.plans
     lines = [
         "BMA Digital Plans — run summary",
-        f"  plan files         {plans.get('files', 0):>7}   versions in force {plans.get('versions', 0)}",
+        f"  plan files         {plans.get('files', 0):>7}   "
+        f"versions in force {plans.get('versions', 0)}",
         f"  plan rows          {plans.get('rows_received', 0):>7}   accepted "
         f"{plans.get('rows_accepted', 0)}, quarantined {plans.get('rows_quarantined', 0)}",
         f"  files received     {sum(files.values()):>7}   "

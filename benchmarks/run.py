@@ -172,8 +172,8 @@ def build_catalog(scale: Scale):  # noqa: ANN201 - returns a Catalog
 
 def prepare(scale: Scale, work: Path) -> dict[str, float]:
     """The scale's catalogue CSVs and landing folder, generated once and reused (stamp file)."""
-    from bma_pipeline.generator import generate_submissions
-    from bma_pipeline.reference.synthetic import write_catalog
+    from bma_sample.submissions import generate_submissions
+    from bma_sample.synthetic import write_catalog
 
     folder = work / scale.name
     stamp = folder / "stamp.json"

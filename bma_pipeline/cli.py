@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 
 from bma_pipeline.fiscal import PERIODS_PER_YEAR, Period, parse_period_range
+from bma_pipeline.plans.store import NoPlanInForce
 from bma_pipeline.warehouse import WarehouseLocation
 
 DEFAULT_WAREHOUSE = "data/warehouse.duckdb"
@@ -207,13 +208,17 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+class NoWarehouse(LookupError):
+    """The pipeline has not built the warehouse a command reads."""
+
+
 def _read_warehouse(url: str):  # noqa: ANN202 - a context manager of a Warehouse
     """The warehouse, read-only; an error naming it when the pipeline has not built it yet."""
     from bma_pipeline.warehouse import connect
 
     location = WarehouseLocation.parse(url)
     if location.kind == "duckdb" and not Path(location.target).exists():
-        raise LookupError(
+        raise NoWarehouse(
             f"no warehouse at {location.target}: run the pipeline first (make demo, or "
             "bma-pipeline run) or pass --warehouse"
         )
@@ -229,7 +234,7 @@ def _cmd_template(args: argparse.Namespace) -> int:
         with _read_warehouse(args.warehouse) as wh:
             catalog = catalog_in_force(wh, period.fiscal_year, period.period_no)
         out = write_template(args.unit, period, Path(args.out), catalog)
-    except (ValueError, LookupError) as exc:
+    except (ValueError, NoWarehouse, NoPlanInForce) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(f"template for unit {args.unit}, period {period.key}: {out.resolve()}")
@@ -249,7 +254,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     try:
         with _read_warehouse(args.warehouse) as wh:
             plan = read_plan_in_force(wh)
-    except LookupError as exc:
+    except (NoWarehouse, NoPlanInForce) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if args.unit not in plan.units:
@@ -271,7 +276,7 @@ def _cmd_plan_template(args: argparse.Namespace) -> int:
         with _read_warehouse(args.warehouse) as wh:
             tables = read_plan_tables(wh)
         out = write_plan_template(tables, args.unit, args.fiscal_year, args.period, Path(args.out))
-    except (ValueError, LookupError) as exc:
+    except (ValueError, NoWarehouse, NoPlanInForce) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(

@@ -32,6 +32,10 @@ from sqlalchemy.dialects.postgresql.base import PGDialect
 from sqlalchemy.engine.default import DefaultDialect
 
 WarehouseKind = Literal["duckdb", "postgres"]
+# The warehouse's schemas (the layers write them; dbt's are staging, intermediate, marts).
+SCHEMAS = frozenset(
+    {"raw", "reference", "plans", "staging", "intermediate", "marts", "bi", "bi_store"}
+)
 Params = Mapping[str, Any]
 
 # Compilers only (no engine, no connection): DuckDB binds `?`, psycopg `%(name)s`.
@@ -80,7 +84,14 @@ class WarehouseLocation:
             return cls("postgres", text)
         if text.startswith("duckdb:///"):
             text = text.removeprefix("duckdb:///")
-        return cls("duckdb", str(Path(text).expanduser().resolve()))
+        path = Path(text).expanduser().resolve()
+        if path.stem.lower() in SCHEMAS:
+            # DuckDB names a database after its file: "plans" would shadow the schema plans.
+            raise ValueError(
+                f"warehouse file {path}: a DuckDB file may not be named like one of the "
+                f"warehouse's schemas ({', '.join(sorted(SCHEMAS))}); name it e.g. warehouse.duckdb"
+            )
+        return cls("duckdb", str(path))
 
     def dbt_env(self) -> dict[str, str]:
         """Environment variables that point dbt's profile (dbt_project/profiles.yml) here."""

@@ -48,3 +48,23 @@ def pg_database_url(pg_server_url: str) -> Iterator[str]:
     finally:
         with psycopg.connect(pg_server_url, autocommit=True) as con:
             con.execute(f"drop database if exists {name} with (force)")
+
+
+@pytest.fixture(scope="session")
+def plan_warehouse(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A DuckDB warehouse holding only the sample city plans of 2566 and 2567 (no revision), as
+    the plan assets load them: for the commands that read the plan in force."""
+    from datetime import datetime
+
+    from bma_pipeline.plans.store import load_plans
+    from bma_pipeline.warehouse import connect
+    from bma_sample.catalogue import sample_catalogue
+    from bma_sample.plans import write_sample_plans
+
+    root = tmp_path_factory.mktemp("plans")
+    for year in (2566, 2567):
+        write_sample_plans(root / "landing", year, sample_catalogue(), revision=None)
+    path = str(root / "plan_warehouse.duckdb")
+    with connect(path) as wh:
+        load_plans(wh, root / "landing", as_of=datetime(2024, 1, 1))
+    return path

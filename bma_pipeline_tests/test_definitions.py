@@ -7,7 +7,7 @@ import dagster as dg
 from bma_pipeline.definitions import defs
 from bma_pipeline.publish.publish import PUBLISHED_MARTS
 
-EXPECTED_GROUPS = {"reference", "intake", "validation", "transform", "marts", "reports"}
+EXPECTED_GROUPS = {"reference", "plans", "intake", "validation", "transform", "marts", "reports"}
 
 MARTS = {
     "fct_kpi_progress",
@@ -24,6 +24,11 @@ MARTS = {
     "dim_period",
     "dim_assignment",
     "dim_target",
+    "dim_plan_version",
+    "dim_policy_dimension",
+    "dim_project",
+    "mart_project_progress",
+    "mart_plan_revisions",
 }
 
 

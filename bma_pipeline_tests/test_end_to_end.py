@@ -22,9 +22,9 @@ import pytest
 
 from bma_pipeline.cli import run_pipeline
 from bma_pipeline.fiscal import Period
-from bma_pipeline.generator import generate_submissions
-from bma_pipeline.reference.catalog import load_catalog
 from bma_pipeline.warehouse import connect
+from bma_sample.catalogue import sample_catalogue
+from bma_sample.submissions import generate_submissions
 
 pytestmark = pytest.mark.slow
 
@@ -129,7 +129,7 @@ def valid_rows(path: Path, unit: str, targets: dict) -> list[tuple[str, int, flo
 
 def expected_figures(landing: Path) -> tuple[dict, dict]:
     """Compliance per (unit, period) and progress_pct per policy at the last period."""
-    catalog = load_catalog()
+    catalog = sample_catalogue()
     year_targets = catalog.targets[catalog.targets["fiscal_year"] == FISCAL_YEAR]
     targets = {
         (u, k): float(t)

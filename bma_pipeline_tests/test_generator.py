@@ -14,8 +14,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bma_pipeline.fiscal import Period
-from bma_pipeline.generator import GenerationReport, generate_submissions
-from bma_pipeline.reference.catalog import Catalog, load_catalog
+from bma_pipeline.reference.catalog import Catalog
+from bma_sample.catalogue import sample_catalogue
+from bma_sample.submissions import GenerationReport, generate_submissions
 
 FISCAL_YEAR = 2566
 PERIODS = [1, 2, 3]
@@ -26,7 +27,7 @@ FILE_NAME = re.compile(r"^2566-P[1-3](_rev1)?\.(csv|xlsx)$")
 
 @pytest.fixture(scope="module")
 def catalog() -> Catalog:
-    return load_catalog()
+    return sample_catalogue()
 
 
 @pytest.fixture(scope="module")
@@ -82,21 +83,30 @@ def test_another_seed_gives_other_files(landing: Path, catalog: Catalog, tmp_pat
     assert _snapshot(tmp_path) != first
 
 
-def test_only_unit_folders_with_submission_files(
+def test_only_unit_folders_with_submission_files_and_plans(
     report: GenerationReport, landing: Path, catalog: Catalog
 ) -> None:
     units = set(catalog.units["unit_code"])
     entries = list(landing.iterdir())
     assert entries and all(entry.is_dir() for entry in entries)
     assert {entry.name for entry in entries} <= units
+    reporting = set()
     for entry in entries:
         for path in entry.iterdir():
+            if path.is_dir():
+                assert path.name == "plans", path  # the plans it sent, nothing else
+                continue
             assert FILE_NAME.match(path.name), path
-    written = {path.relative_to(landing) for path in report.files_written}
+            reporting.add(entry.name)
+    written = {path.relative_to(landing) for path in report.files_written + report.plan_files}
     on_disk = {path.relative_to(landing) for path in landing.rglob("*") if path.is_file()}
     assert written == on_disk
+    assert {p.relative_to(landing).as_posix() for p in report.plan_files} == {
+        "SED/plans/2566_city_plan.xlsx",
+        "DDS/plans/2566_P123_revision_P3.xlsx",
+    }
     # Every unit with a target this year reports; 50 districts and the departments.
-    assert len(entries) == catalog.targets.query("fiscal_year == 2566")["unit_code"].nunique()
+    assert len(reporting) == catalog.targets.query("fiscal_year == 2566")["unit_code"].nunique()
 
 
 def test_formats_and_encodings_are_mixed(report: GenerationReport) -> None:

@@ -1,14 +1,17 @@
 """Synthetic catalogues for load tests: sizes, codes and referential integrity."""
 
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from bma_pipeline.generator import generate_submissions
-from bma_pipeline.reference.catalog import load_catalog, read_catalog
-from bma_pipeline.reference.synthetic import catalog_for_years, nationwide_catalog, write_catalog
+from bma_pipeline.plans.store import load_plans
 from bma_pipeline.validation.schemas import UNIT_CODE_PATTERN
+from bma_pipeline.warehouse import connect
+from bma_sample.catalogue import sample_catalogue
+from bma_sample.submissions import generate_submissions
+from bma_sample.synthetic import catalog_for_years, nationwide_catalog, write_catalogue
 
 
 def _assert_referential_integrity(catalog) -> None:  # noqa: ANN001 - a Catalog
@@ -36,7 +39,7 @@ def test_nationwide_catalog_sizes_and_codes(small_nationwide):
     assert len(catalog.units) == 300
     assert catalog.units["unit_code"].is_unique
     assert catalog.units["unit_code"].str.fullmatch(UNIT_CODE_PATTERN).all()
-    bangkok = set(load_catalog().units["unit_code"])
+    bangkok = set(sample_catalogue().units["unit_code"])
     assert bangkok <= set(catalog.units["unit_code"])
     per_unit = catalog.targets.groupby(["fiscal_year", "unit_code"]).size()
     assert (per_unit == 20).all()
@@ -59,7 +62,7 @@ def test_nationwide_catalog_is_deterministic(small_nationwide):
 
 
 def test_catalog_for_years_repeats_real_targets():
-    base = load_catalog()
+    base = sample_catalogue()
     years = list(range(2566, 2576))
     catalog = catalog_for_years(years)
     assert catalog.fiscal_years == years
@@ -70,12 +73,26 @@ def test_catalog_for_years_repeats_real_targets():
     _assert_referential_integrity(catalog)
 
 
-def test_written_catalog_reads_back_and_feeds_the_generator(small_nationwide, tmp_path: Path):
-    directory = write_catalog(small_nationwide, tmp_path / "catalog")
-    back = read_catalog(directory)
-    pd.testing.assert_frame_equal(back.targets, small_nationwide.targets)
-    pd.testing.assert_frame_equal(back.units, small_nationwide.units)
-    report = generate_submissions(tmp_path / "landing", 2566, [1], 7, catalog=back)
+def test_written_catalogue_goes_through_plan_intake_and_feeds_the_generator(
+    small_nationwide, tmp_path: Path
+):
+    landing, reference = tmp_path / "landing", tmp_path / "reference"
+    plans = write_catalogue(small_nationwide, landing, reference)
+    assert [p.relative_to(landing).as_posix() for p in plans] == [
+        "SED/plans/2566_city_plan.xlsx",
+        "SED/plans/2567_city_plan.xlsx",
+    ]
+    with connect(tmp_path / "w.duckdb") as wh:
+        tables = load_plans(wh, landing, as_of=datetime(2024, 1, 1), reference_dir=reference)
+        quarantined = wh.scalar("select count(*) from raw.plan_quarantined_rows")
+    assert quarantined == 0
+    back = tables.targets.sort_values(["fiscal_year", "unit_code", "kpi_code"], ignore_index=True)
+    expected = small_nationwide.targets
+    assert back[["fiscal_year", "kpi_code", "unit_code"]].astype(str).values.tolist() == (
+        expected[["fiscal_year", "kpi_code", "unit_code"]].astype(str).values.tolist()
+    )
+    assert back["annual_target"].tolist() == expected["annual_target"].tolist()
+    report = generate_submissions(landing, 2566, [1], 7, catalog=small_nationwide, plans=False)
     assert report.n_rows > 0
     folders = {p.parent.name for p in report.files_written}
-    assert folders <= set(back.units["unit_code"])
+    assert folders <= set(small_nationwide.units["unit_code"])

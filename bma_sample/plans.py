@@ -40,12 +40,14 @@ def write_sample_plans(
 ) -> list[Path]:
     """The city plan (SED, in force from P1) and, if any, the revision (its sender's folder)."""
     plan = plan_of_year(catalog, fiscal_year)
+    received = city_plan_received_at(fiscal_year)
     city = write_plan_workbook(
         plan,
         city_plan_path(out_dir, fiscal_year),
         f"แผนปฏิบัติการกรุงเทพมหานคร ปีงบประมาณ {fiscal_year} (สยป.)",
+        created=received,
     )
-    _set_mtime(city, city_plan_received_at(fiscal_year))
+    _set_mtime(city, received)
     paths = [city]
     if revision is not None:
         name = f"{fiscal_year}_{revision.policy_code}_revision_P{revision.effective_from}.xlsx"
@@ -54,6 +56,7 @@ def write_sample_plans(
             Path(out_dir) / revision.sender / "plans" / name,
             f"ปรับแผนปฏิบัติการ นโยบาย {revision.policy_code} ปีงบประมาณ {fiscal_year} "
             f"({revision.sender}) มีผลตั้งแต่งวดที่ {revision.effective_from}",
+            created=revision.received_at(fiscal_year),
         )
         _set_mtime(path, revision.received_at(fiscal_year))
         paths.append(path)

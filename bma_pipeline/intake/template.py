@@ -96,6 +96,7 @@ def template_rows(unit_code: str, fiscal_year: int, catalog: Catalog) -> pd.Data
             f"unit {unit_code} has no KPI target in fiscal year {fiscal_year} "
             f"(years with targets: {years})"
         )
+    targets = targets[["fiscal_year", "kpi_code", "unit_code", "annual_target"]]
     kpis = catalog.kpis[["kpi_code", "policy_code", "name_th", "measure_unit_th"]]
     roles = catalog.assignments[catalog.assignments["unit_code"] == unit_code]
     rows = targets.merge(kpis, on="kpi_code", how="left").merge(

@@ -10,6 +10,7 @@ or the rules a plan row must meet (`rules.py`).
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 import pandas as pd
 
@@ -109,10 +110,14 @@ def read_plan_in_force(wh: Warehouse) -> PlanInForce:
     return PlanInForce(units, tuple(int(y) for y in years["fiscal_year"]), kpis, assignments)
 
 
+class NoPlanInForce(LookupError):
+    """The warehouse holds no plan for what was asked (no plan yet, or not that year)."""
+
+
 def read_plan_tables(wh: Warehouse) -> PlanTables:
     """Schema `plans` as this run's plan step wrote it (every version, the plan in force)."""
     if not wh.table_exists(PLANS_SCHEMA, "versions"):
-        raise LookupError(
+        raise NoPlanInForce(
             f"no plans in the warehouse {wh.location.display}: run the pipeline on a landing "
             "folder with SED's plan (landing/SED/plans/) first"
         )
@@ -130,7 +135,7 @@ def catalog_in_force(wh: Warehouse, fiscal_year: int, period: int) -> Catalog:
     keys = keys[["plan_version_id", "policy_code"]]
     if keys.empty:
         years = sorted(set(in_force["fiscal_year"]))
-        raise LookupError(
+        raise NoPlanInForce(
             f"no plan in force for fiscal year {fiscal_year} period {period} "
             f"(years with a plan: {', '.join(str(y) for y in years) or 'none'})"
         )
@@ -155,3 +160,29 @@ def catalog_in_force(wh: Warehouse, fiscal_year: int, period: int) -> Catalog:
         key_projects=key_projects.assign(fiscal_year=fiscal_year),
         projects=tables.projects.merge(keys),
     )
+
+
+def load_plans(
+    wh: Warehouse,
+    landing: Path,
+    as_of: datetime,
+    reference_dir: Path | None = None,
+    max_bytes: int | None = None,
+) -> PlanTables:
+    """Everything the `reference` and `plans` assets do, in one call (tests, tools): load the
+    reference CSVs, take every new plan file into the ledger, judge it and write schema
+    `plans` as of `as_of`."""
+    from bma_pipeline.intake.readers import DEFAULT_MAX_BYTES
+    from bma_pipeline.intake.workbook_ledger import ingest_workbooks
+    from bma_pipeline.plans.apply import validate_pending_plans
+    from bma_pipeline.reference.catalog import CITY_DIR, read_city_reference
+    from bma_pipeline.reference.load import load_reference_tables
+
+    frames = read_city_reference(reference_dir or CITY_DIR)
+    load_reference_tables(wh, frames)
+    units = set(frames["units"]["unit_code"])
+    ingest_workbooks(wh, landing, PLAN, units, max_bytes=max_bytes or DEFAULT_MAX_BYTES)
+    validate_pending_plans(wh)
+    tables = plan_tables(wh, as_of=as_of)
+    write_plan_tables(wh, tables)
+    return tables

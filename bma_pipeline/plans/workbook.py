@@ -11,6 +11,7 @@ choosing the rows (`template.py`, the generator) or reading plans (intake).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -116,13 +117,18 @@ def _write_sheet(book: xlsxwriter.Workbook, layout: Layout, frame: pd.DataFrame,
     sheet.freeze_panes(FIRST_DATA_ROW, 0)
 
 
-def write_plan_workbook(content: PlanContent, path: Path, title: str) -> Path:
-    """Write the plan to `path` (an .xlsx), every sheet even when it has no rows."""
+def write_plan_workbook(
+    content: PlanContent, path: Path, title: str, created: datetime | None = None
+) -> Path:
+    """Write the plan to `path` (an .xlsx), every sheet even when it has no rows. With
+    `created`, the workbook's creation time is that, so the same plan gives the same bytes."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     book = xlsxwriter.Workbook(
         str(path), {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
     )
+    if created is not None:
+        book.set_properties({"created": created})
     try:
         for layout in PLAN.sheets:
             _write_sheet(book, layout, content.sheet(layout.name), f"{title} — {layout.label_th}")

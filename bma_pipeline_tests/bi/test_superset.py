@@ -49,7 +49,7 @@ def warehouse(pg_server_url, tmp_path_factory):
     import psycopg
 
     from bma_pipeline.cli import run_pipeline
-    from bma_pipeline.generator import generate_submissions
+    from bma_sample.submissions import generate_submissions
 
     name = f"bma_test_superset_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(pg_server_url, autocommit=True) as con:

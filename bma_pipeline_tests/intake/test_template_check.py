@@ -15,9 +15,9 @@ from bma_pipeline.intake.check import check_file
 from bma_pipeline.intake.headers import canonical_column
 from bma_pipeline.intake.ledger import ingest_landing
 from bma_pipeline.intake.template import write_template
-from bma_pipeline.reference.catalog import load_catalog
 from bma_pipeline.validation.apply import validate_pending_files
 from bma_pipeline.warehouse import connect
+from bma_sample.catalogue import sample_catalogue
 
 # The template's layout, written out by hand: title on row 1, headers on row 2.
 HEADERS = [
@@ -42,7 +42,13 @@ FIRST_DATA_ROW = 3
 
 @pytest.fixture(scope="module")
 def catalog():
-    return load_catalog()
+    return sample_catalogue()
+
+
+@pytest.fixture(scope="module")
+def with_plans(plan_warehouse):
+    """The commands' `--warehouse` argument: a warehouse holding the sample plans."""
+    return ["--warehouse", plan_warehouse]
 
 
 def _expected_kpis(catalog, unit_code: str, fiscal_year: int) -> list[str]:
@@ -99,17 +105,25 @@ def test_informative_columns_are_not_mapped_to_canonical_columns() -> None:
 
 @pytest.mark.parametrize(("unit_code", "period_key"), [("1001", "2566-P2"), ("DDS", "2566-P3")])
 def test_filled_template_passes_check_and_is_accepted_by_intake(
-    tmp_path: Path, catalog, capsys, unit_code: str, period_key: str
+    tmp_path: Path, catalog, capsys, unit_code: str, period_key: str, with_plans
 ) -> None:
     landing = tmp_path / "landing"
     path = landing / unit_code / f"{period_key}.xlsx"
-    assert main(["template", "--unit", unit_code, "--period", period_key, "--out", str(path)]) == 0
+    assert (
+        main(
+            [
+                *["template", "--unit", unit_code, "--period", period_key, "--out", str(path)],
+                *with_plans,
+            ]
+        )
+        == 0
+    )
     filled = _fill(path)
     n = len(_expected_kpis(catalog, unit_code, 2566))
     assert len(filled) == n
 
     capsys.readouterr()
-    assert main(["check", str(path), "--unit", unit_code]) == 0
+    assert main([*["check", str(path), "--unit", unit_code], *with_plans]) == 0
     assert capsys.readouterr().out.strip().splitlines()[-1] == f"accepted: {n} rows"
 
     with connect(str(tmp_path / "w.duckdb")) as wh:
@@ -134,7 +148,9 @@ def test_filled_template_passes_check_and_is_accepted_by_intake(
     assert "ชื่อตัวชี้วัด" in rows["raw_cells"].iloc[0]
 
 
-def test_one_bad_value_is_named_by_row_and_column(tmp_path: Path, catalog, capsys) -> None:
+def test_one_bad_value_is_named_by_row_and_column(
+    tmp_path: Path, catalog, capsys, with_plans
+) -> None:
     path = write_template("1001", Period(2566, 2), tmp_path / "1001.xlsx", catalog)
     _fill(path)
     workbook = openpyxl.load_workbook(path)
@@ -154,28 +170,43 @@ def test_one_bad_value_is_named_by_row_and_column(tmp_path: Path, catalog, capsy
     assert "'สิบ'" in problem.message_en and "ไม่ใช่ตัวเลข" in problem.message_th
 
     capsys.readouterr()
-    assert main(["check", str(path), "--unit", "1001"]) == 1
+    assert main([*["check", str(path), "--unit", "1001"], *with_plans]) == 1
     out = capsys.readouterr().out
     assert "1001.xlsx row 7, column actual_value (ผลการดำเนินงาน): not_a_number" in out
     assert "'สิบ' is not a number" in out and "'สิบ' ไม่ใช่ตัวเลข" in out
     assert out.strip().splitlines()[-1] == f"{n - 1} of {n} rows would be accepted; 1 quarantined"
 
 
-def test_file_the_ledger_would_reject_fails_the_check(tmp_path: Path, capsys) -> None:
+def test_file_the_ledger_would_reject_fails_the_check(tmp_path: Path, capsys, with_plans) -> None:
     path = tmp_path / "notes.csv"
     path.write_text("หมายเหตุ,ข้อความ\nไม่มี,หัวตาราง\n", encoding="utf-8")
-    assert main(["check", str(path), "--unit", "1001"]) == 1
+    assert main([*["check", str(path), "--unit", "1001"], *with_plans]) == 1
     assert capsys.readouterr().out.strip().splitlines()[-1] == (
         "rejected: the file would not be ingested (no_header)"
     )
 
 
-def test_usage_errors_exit_2(tmp_path: Path, capsys) -> None:
-    assert main(["check", str(tmp_path / "missing.xlsx"), "--unit", "1001"]) == 2
-    path = write_template("1001", Period(2566, 1), tmp_path / "t.xlsx")
-    assert main(["check", str(path), "--unit", "9999"]) == 2
+def test_usage_errors_exit_2(tmp_path: Path, capsys, with_plans) -> None:
+    assert main([*["check", str(tmp_path / "missing.xlsx"), "--unit", "1001"], *with_plans]) == 2
+    path = write_template("1001", Period(2566, 1), tmp_path / "t.xlsx", sample_catalogue())
+    assert main([*["check", str(path), "--unit", "9999"], *with_plans]) == 2
     out = tmp_path / "x.xlsx"
-    assert main(["template", "--unit", "9999", "--period", "2566-P1", "--out", str(out)]) == 2
-    assert main(["template", "--unit", "1001", "--period", "2566-P9", "--out", str(out)]) == 2
-    assert main(["template", "--unit", "1001", "--period", "2599-P1", "--out", str(out)]) == 2
+    assert (
+        main(
+            [*["template", "--unit", "9999", "--period", "2566-P1", "--out", str(out)], *with_plans]
+        )
+        == 2
+    )
+    assert (
+        main(
+            [*["template", "--unit", "1001", "--period", "2566-P9", "--out", str(out)], *with_plans]
+        )
+        == 2
+    )
+    assert (
+        main(
+            [*["template", "--unit", "1001", "--period", "2599-P1", "--out", str(out)], *with_plans]
+        )
+        == 2
+    )
     assert not out.exists()

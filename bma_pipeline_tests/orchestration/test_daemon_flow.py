@@ -14,8 +14,8 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from bma_pipeline.generator import generate_submissions
 from bma_pipeline.warehouse import connect
+from bma_sample.submissions import generate_submissions
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 REPO = Path(__file__).resolve().parents[2]

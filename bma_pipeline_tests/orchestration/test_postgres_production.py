@@ -8,8 +8,8 @@ import pytest
 
 from bma_pipeline.cli import run_pipeline
 from bma_pipeline.definitions import build_definitions
-from bma_pipeline.generator import generate_submissions
 from bma_pipeline.warehouse import connect
+from bma_sample.submissions import generate_submissions
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from bma_pipeline.generator import generate_submissions
 from bma_pipeline.intake.ledger import ingest_landing
-from bma_pipeline.reference.catalog import load_catalog
 from bma_pipeline.warehouse import WarehouseBusy, WarehouseLocation, connect, warehouse_lock
+from bma_sample.catalogue import sample_catalogue
+from bma_sample.submissions import generate_submissions
 
 pytestmark = pytest.mark.slow
 
@@ -105,9 +105,9 @@ _INGEST_SCRIPT = """
 import sys
 from pathlib import Path
 from bma_pipeline.intake.ledger import ingest_landing
-from bma_pipeline.reference.catalog import load_catalog
+from bma_sample.catalogue import sample_catalogue
 from bma_pipeline.warehouse import connect
-units = set(load_catalog().units["unit_code"])
+units = set(sample_catalogue().units["unit_code"])
 with connect(sys.argv[2]) as wh:
     ingest_landing(wh, Path(sys.argv[1]), units, progress=lambda m: print(m, flush=True))
 """
@@ -128,7 +128,7 @@ def test_a_run_killed_mid_load_then_rerun_leaves_no_duplicate_or_partial_file(tm
     process.send_signal(signal.SIGKILL)
     process.wait(30)
 
-    units = set(load_catalog().units["unit_code"])
+    units = set(sample_catalogue().units["unit_code"])
     with connect(killed) as wh:
         before = wh.scalar("select count(*) from raw.submission_files")
         ingest_landing(wh, landing, units)

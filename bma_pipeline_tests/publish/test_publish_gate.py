@@ -8,8 +8,8 @@ import pytest
 from bma_pipeline.cli import run_pipeline
 from bma_pipeline.defs.publish.assets import bi_published
 from bma_pipeline.defs.resources import PipelineSettings, WarehouseResource
-from bma_pipeline.generator import generate_submissions
 from bma_pipeline.warehouse import connect
+from bma_sample.submissions import generate_submissions
 
 pytestmark = pytest.mark.slow
 AS_OF = "2023-01-15T00:00:00"

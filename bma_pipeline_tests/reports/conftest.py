@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from bma_pipeline.cli import run_pipeline
-from bma_pipeline.generator import generate_submissions
-from bma_pipeline.reference.catalog import load_catalog
 from bma_pipeline.warehouse import Warehouse, connect
+from bma_sample.catalogue import sample_catalogue
+from bma_sample.submissions import generate_submissions
 
 FISCAL_YEAR = 2566
 PERIODS = [1, 2]
@@ -31,7 +31,7 @@ TEST_OUTPUT = REPO_ROOT / "test-output"
 
 def meeting_unit() -> str:
     """The H unit whose policies have the most supporting units: the fullest meeting pack."""
-    assignments = load_catalog().assignments
+    assignments = sample_catalogue().assignments
     leads = assignments[assignments["role"] == "H"][["policy_code", "unit_code"]]
     supports = assignments[assignments["role"] == "R"][["policy_code", "unit_code"]]
     pairs = leads.merge(supports, on="policy_code", suffixes=("", "_r"))

@@ -15,9 +15,9 @@ import pytest
 from bma_pipeline.cli import run_pipeline
 from bma_pipeline.defs.resources import PipelineSettings, WarehouseResource
 from bma_pipeline.defs.validation.checks import ledger_conservation, quarantine_rate_per_unit
-from bma_pipeline.generator import generate_submissions
 from bma_pipeline.validation.invariants import quarantine_rate_by_unit
 from bma_pipeline.warehouse import connect
+from bma_sample.submissions import generate_submissions
 
 pytestmark = pytest.mark.slow
 AS_OF = "2023-01-15T00:00:00"

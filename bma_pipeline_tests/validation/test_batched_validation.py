@@ -4,11 +4,11 @@ from pathlib import Path
 
 import pytest
 
-from bma_pipeline.generator import generate_submissions
 from bma_pipeline.intake.ledger import ingest_landing
-from bma_pipeline.reference.catalog import load_catalog
 from bma_pipeline.validation.apply import validate_pending_files
 from bma_pipeline.warehouse import connect
+from bma_sample.catalogue import sample_catalogue
+from bma_sample.submissions import generate_submissions
 
 VERDICTS = (
     "select file_id, row_number, reason_codes, message_th, message_en "
@@ -24,7 +24,7 @@ def landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _validated(landing: Path, warehouse: Path, batch_rows: int):  # noqa: ANN202
-    catalog = load_catalog()
+    catalog = sample_catalogue()
     with connect(str(warehouse)) as wh:
         ingest_landing(wh, landing, set(catalog.units["unit_code"]))
         report = validate_pending_files(wh, catalog, batch_rows=batch_rows)
@@ -52,5 +52,5 @@ def test_nothing_pending_validates_nothing(landing: Path, tmp_path: Path):
     warehouse = tmp_path / "w.duckdb"
     _validated(landing, warehouse, batch_rows=500)
     with connect(str(warehouse)) as wh:
-        again = validate_pending_files(wh, load_catalog(), batch_rows=500)
+        again = validate_pending_files(wh, sample_catalogue(), batch_rows=500)
     assert (again.files_validated, again.rows_validated, again.reason_counts) == (0, 0, {})

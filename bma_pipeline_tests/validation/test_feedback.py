@@ -5,16 +5,16 @@ from pathlib import Path
 import openpyxl
 
 from bma_pipeline.intake.ledger import ingest_landing
-from bma_pipeline.reference.catalog import load_catalog
 from bma_pipeline.validation.apply import validate_pending_files
 from bma_pipeline.validation.feedback import write_feedback_files
 from bma_pipeline.warehouse import connect
+from bma_sample.catalogue import sample_catalogue
 
 HEADER = "รหัสหน่วยงาน,ปีงบประมาณ,งวดที่,รหัสตัวชี้วัด,ผลการดำเนินงาน,ปัญหาอุปสรรค\n"
 
 
 def test_feedback_lists_the_units_quarantined_rows_with_thai_messages(tmp_path: Path):
-    catalog = load_catalog()
+    catalog = sample_catalogue()
     targets = catalog.targets[catalog.targets["fiscal_year"] == 2566]
     kpi, other_kpi = targets[targets["unit_code"] == "1001"]["kpi_code"].iloc[:2]
     landing = tmp_path / "landing"
@@ -58,7 +58,7 @@ def test_feedback_lists_the_units_quarantined_rows_with_thai_messages(tmp_path: 
 
 
 def test_a_run_for_one_period_also_refreshes_periods_whose_files_changed(tmp_path: Path):
-    catalog = load_catalog()
+    catalog = sample_catalogue()
     targets = catalog.targets[catalog.targets["fiscal_year"] == 2566]
     kpi = targets[targets["unit_code"] == "1001"]["kpi_code"].iloc[0]
     landing, out = tmp_path / "landing", tmp_path / "feedback"

@@ -28,7 +28,9 @@ from bma_pipeline.columns import (
     REASON_CODES,
     RECEIVED_AT,
     ROW_NUMBER,
+    SHEET,
     Column,
+    Workbook,
 )
 from bma_pipeline.fiscal import Period
 from bma_pipeline.intake.placement import periods_of_files, reporting_period_on
@@ -182,6 +184,7 @@ def write_feedback_files(wh: Warehouse, out_dir: Path, period_key: str | None = 
         "q.reason_codes, q.message_th, q.message_en "
         "from raw.quarantined_rows q join raw.submission_rows r "
         "on r.file_id = q.file_id and r.row_number = q.row_number "
+        "where q.superseded_at is null "
         "order by q.file_id, q.row_number"
     )
     rows_of_file: dict[int, list[tuple]] = defaultdict(list)
@@ -200,4 +203,85 @@ def write_feedback_files(wh: Warehouse, out_dir: Path, period_key: str | None = 
     for key, period_files in files.groupby("period_key"):
         (out_dir / key).mkdir(parents=True, exist_ok=True)
         (out_dir / key / MANIFEST).write_text(_covered(period_files), encoding="utf-8")
+    return written
+
+
+WORKBOOK_ROWS_HEADERS = _headers(PATH, SHEET, ROW_NUMBER, REASON_CODES, MESSAGE_TH, MESSAGE_EN)
+
+
+def write_workbook_feedback(wh: Warehouse, kind: Workbook, out_dir: Path) -> list[Path]:
+    """`<out_dir>/<kind.folder>/<unit>.xlsx` for every unit that sent workbooks of the kind
+    (plans, minutes): each file with its outcome, the rows kept per sheet, and every
+    quarantined row with its sheet and reasons. A unit's workbook is written again only when
+    its files or their verdicts changed (`.files` beside them)."""
+    if not wh.table_exists(kind.files.schema, kind.files.name):
+        return []
+    files = wh.query(
+        f"select file_id, path, unit_folder, received_at, outcome, reason, n_rows, validated_at "
+        f"from {kind.files.qualified} order by unit_folder, received_at, file_id"
+    )
+    quarantined = wh.query(
+        f"select file_id, sheet, row_number, reason_codes, message_th, message_en "
+        f"from {kind.quarantine.qualified} order by file_id, sheet, row_number"
+    )
+    folder = out_dir / kind.folder
+    folder.mkdir(parents=True, exist_ok=True)
+    manifest = folder / MANIFEST
+    covered = dict(
+        line.split("=", 1)
+        for line in (manifest.read_text(encoding="utf-8").splitlines() if manifest.exists() else [])
+        if "=" in line
+    )
+    labels = {layout.name: layout.label_th for layout in kind.sheets}
+    rows_of_file: dict[int, list[tuple]] = defaultdict(list)
+    for item in quarantined.itertuples(index=False):
+        rows_of_file[int(item.file_id)].append(item)
+    written: list[Path] = []
+    for unit, unit_files in files.groupby("unit_folder", sort=True):
+        stamp = ",".join(
+            f"{f}@{v}"
+            for f, v in zip(unit_files["file_id"], unit_files["validated_at"], strict=True)
+        )
+        target = folder / f"{unit}.xlsx"
+        if covered.get(str(unit)) == stamp and target.exists():
+            continue
+        book = _Book(target)
+        summary = book.sheet("สรุป")
+        book.put(summary, 1, [f"ผลการตรวจรับ{kind.sheets[0].label_th} หน่วยงาน {unit}"], book.title)
+        book.put(summary, 2, [f"Feedback on the {kind.name} workbooks of unit {unit}"])
+        mine = [row for f in unit_files["file_id"] for row in rows_of_file.get(int(f), [])]
+        n_rows = int(unit_files.loc[unit_files["outcome"] == "ingested", "n_rows"].fillna(0).sum())
+        book.put(summary, 4, ["แถวที่ได้รับ (rows received)", n_rows])
+        book.put(summary, 5, ["แถวที่ผ่าน (rows accepted)", n_rows - len(mine)])
+        book.put(summary, 6, ["แถวที่ถูกกักกัน (rows quarantined)", len(mine)])
+        files_sheet = book.sheet("ไฟล์ที่ได้รับ", FILES_HEADERS)
+        for offset, item in enumerate(unit_files.itertuples(index=False), start=3):
+            n = int(item.n_rows) if pd.notna(item.n_rows) else None
+            book.put(
+                files_sheet,
+                offset,
+                [item.path, str(item.received_at), item.outcome, item.reason, n],
+            )
+        rows_sheet = book.sheet("แถวที่ถูกกักกัน", WORKBOOK_ROWS_HEADERS)
+        paths = dict(zip(unit_files["file_id"], unit_files["path"], strict=True))
+        for offset, item in enumerate(mine, start=3):
+            sheet = f"{labels.get(item.sheet, item.sheet)} ({item.sheet})"
+            book.put(
+                rows_sheet,
+                offset,
+                [
+                    paths[item.file_id],
+                    sheet,
+                    int(item.row_number),
+                    item.reason_codes,
+                    item.message_th,
+                    item.message_en,
+                ],
+            )
+        book.close()
+        covered[str(unit)] = stamp
+        written.append(target)
+    manifest.write_text(
+        "\n".join(f"{unit}={stamp}" for unit, stamp in sorted(covered.items())), encoding="utf-8"
+    )
     return written

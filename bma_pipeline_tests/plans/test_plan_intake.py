@@ -176,3 +176,28 @@ def test_a_revision_from_the_plan_template_round_trips(tmp_path, capsys):
     assert main(["check-plan", str(sed), "--unit", "SED", "--warehouse", url]) == 0
     last = capsys.readouterr().out.strip().splitlines()[-1]
     assert last.startswith("accepted: ")
+
+
+def test_each_sender_gets_feedback_on_its_plans(tmp_path):
+    import openpyxl
+
+    from bma_pipeline.validation.feedback import write_workbook_feedback
+
+    url = str(tmp_path / "warehouse.duckdb")
+    _load(url, _landing(tmp_path))
+    with connect(url, read_only=True) as wh:
+        written = write_workbook_feedback(wh, PLAN, tmp_path / "feedback")
+        again = write_workbook_feedback(wh, PLAN, tmp_path / "feedback")
+    assert sorted(p.name for p in written) == ["DDS.xlsx", "SED.xlsx"]
+    assert again == []  # nothing changed since
+    dds = openpyxl.load_workbook(tmp_path / "feedback" / "plans" / "DDS.xlsx")
+    rows = [[c.value for c in row] for row in dds["แถวที่ถูกกักกัน"].iter_rows(min_row=3)]
+    assert len(rows) == 1
+    path, sheet, row_number, codes, th, en = rows[0]
+    assert path == "DDS/plans/2566_P123_revision_P3.xlsx" and sheet == "นโยบาย (policies)"
+    assert codes == "not_lead_unit,policy_without_lead" and "P001" in en and "P001" in th
+    summary = {r[0].value: r[1].value for r in dds["สรุป"].iter_rows(min_row=4) if r[0].value}
+    assert summary["แถวที่ถูกกักกัน (rows quarantined)"] == 1
+    sed = openpyxl.load_workbook(tmp_path / "feedback" / "plans" / "SED.xlsx")
+    outcomes = [r[2].value for r in sed["ไฟล์ที่ได้รับ"].iter_rows(min_row=3)]
+    assert outcomes == ["ingested", "duplicate"]

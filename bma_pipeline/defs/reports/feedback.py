@@ -2,10 +2,12 @@
 
 import dagster as dg
 
+from bma_pipeline.columns import PLAN
 from bma_pipeline.defs.partitions import period_partitions
+from bma_pipeline.defs.plans.assets import PLAN_QUARANTINED_ROWS
 from bma_pipeline.defs.resources import OWNER, PipelineSettings, WarehouseResource
 from bma_pipeline.defs.validation.assets import QUARANTINED_ROWS
-from bma_pipeline.validation.feedback import write_feedback_files
+from bma_pipeline.validation.feedback import write_feedback_files, write_workbook_feedback
 
 
 @dg.asset(
@@ -27,5 +29,26 @@ def submission_feedback(
         metadata={
             "files_written": len(paths),
             "folder": dg.MetadataValue.path(str((out / context.partition_key).resolve())),
+        }
+    )
+
+
+@dg.asset(
+    group_name="reports",
+    description="One XLSX per unit that sent plans (<reports>/feedback/plans/<unit>.xlsx, Thai "
+    "headers): its plan files with their outcome, and every quarantined plan row with its sheet "
+    "and reasons.",
+    kinds={"excel", "python"},
+    owners=[OWNER],
+    deps=[PLAN_QUARANTINED_ROWS],
+)
+def plan_feedback(warehouse: WarehouseResource, settings: PipelineSettings) -> dg.MaterializeResult:
+    out = settings.reports_path / "feedback"
+    with warehouse.connect(read_only=True) as wh:
+        paths = write_workbook_feedback(wh, PLAN, out)
+    return dg.MaterializeResult(
+        metadata={
+            "files_written": len(paths),
+            "folder": dg.MetadataValue.path(str((out / PLAN.folder).resolve())),
         }
     )

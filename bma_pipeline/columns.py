@@ -813,9 +813,172 @@ def _workbook(name: str, folder: str, what: str, sheets: tuple[Layout, ...]) -> 
 
 
 PLAN = _workbook("plan", "plans", "action plan (แผนปฏิบัติการ) workbook", PLAN_SHEETS)
-WORKBOOKS: tuple[Workbook, ...] = (PLAN,)
-# Landing sub-folders of a unit that hold workbooks, not submissions (meetings: DOMAIN §7).
-WORKBOOK_FOLDERS = frozenset({*(w.folder for w in WORKBOOKS), "meetings"})
+
+# ---------------------------------------------------------------- meeting minutes (DOMAIN §7, §8)
+
+PERIOD_KEY = Column(
+    "period_key",
+    "integer",
+    "The meeting's period, written as a key like 2566-P3; parsed, its number 1–6 (its fiscal "
+    "year is period_fiscal_year).",
+    label_th="งวด",
+    label_en="period",
+    aliases=("รหัสงวด", "งวดที่ประชุม", "period key", "period"),
+    kind="period",
+    key_year="period_fiscal_year",
+)
+MEETING_DATE = Column(
+    "meeting_date",
+    "date",
+    "The day the lead unit met its supporting units (BE or CE).",
+    label_th="วันที่ประชุม",
+    label_en="meeting date",
+    aliases=("วันประชุม", "meeting date", "date"),
+    kind="date",
+)
+PRESENT = Column(
+    "present",
+    "boolean",
+    "The unit attended the meeting.",
+    label_th="เข้าร่วมประชุม",
+    label_en="present",
+    aliases=("มาประชุม", "เข้าร่วม", "present", "attended"),
+    kind="boolean",
+)
+DECISION_NO = Column(
+    "decision_no",
+    "double precision",
+    "The decision's number in the minutes (1, 2, …).",
+    label_th="มติที่",
+    label_en="decision no.",
+    aliases=("ลำดับมติ", "decision no", "decision number", "no"),
+    kind="number",
+)
+DECISION_TEXT = Column(
+    "text",
+    "varchar",
+    "What the meeting decided (มติที่ประชุม).",
+    label_th="มติที่ประชุม",
+    label_en="decision",
+    aliases=("มติ", "รายละเอียดมติ", "decision", "text"),
+)
+COMMITMENT_ID = Column(
+    "commitment_id",
+    "varchar",
+    "The commitment's id, chosen by its lead unit and unique within that unit (e.g. DDS-2566-01).",
+    label_th="รหัสข้อผูกพัน",
+    label_en="commitment id",
+    aliases=("รหัสเรื่องที่รับไปดำเนินการ", "commitment id", "commitment", "id"),
+    kind="code",
+)
+ACTION = Column(
+    "action",
+    "varchar",
+    "What was promised (เรื่องที่รับไปดำเนินการ).",
+    label_th="สิ่งที่จะดำเนินการ",
+    label_en="action",
+    aliases=("เรื่องที่รับไปดำเนินการ", "การดำเนินการ", "action"),
+)
+OWNER_UNIT = Column(
+    "owner_unit",
+    "varchar",
+    "The unit that promised it; it must be assigned (H or R) to the commitment's policy.",
+    label_th="หน่วยงานผู้รับผิดชอบ",
+    label_en="owner unit",
+    aliases=("ผู้รับผิดชอบ", "รหัสหน่วยงานผู้รับผิดชอบ", "owner", "owner unit"),
+    kind="code",
+    pattern=UNIT_CODE.pattern,
+    format_th=UNIT_CODE.format_th,
+    format_en=UNIT_CODE.format_en,
+)
+DUE_DATE = Column(
+    "due_date",
+    "date",
+    "When it is due: after the meeting, within a fiscal year of it.",
+    label_th="กำหนดแล้วเสร็จ",
+    label_en="due date",
+    aliases=("วันครบกำหนด", "กำหนดเสร็จ", "due date", "due"),
+    kind="date",
+)
+COMMITMENT_STATUS = Column(
+    "status",
+    "varchar",
+    "A commitment's status: open, done or dropped (overdue is open past its due date).",
+    label_th="สถานะ",
+    label_en="status",
+    aliases=("สถานะการดำเนินการ", "status"),
+    kind="enum",
+    values=(("open", "อยู่ระหว่างดำเนินการ"), ("done", "ดำเนินการแล้วเสร็จ"), ("dropped", "ยกเลิก")),
+    synonyms=(
+        ("open", ("ยังไม่แล้วเสร็จ", "กำลังดำเนินการ", "in progress", "ongoing")),
+        ("done", ("แล้วเสร็จ", "เสร็จ", "เสร็จสิ้น", "completed", "closed")),
+        ("dropped", ("ยกเลิกแล้ว", "ไม่ดำเนินการ", "cancelled", "canceled")),
+    ),
+)
+NOTE = Column(
+    "note",
+    "varchar",
+    "A note on the update, free text.",
+    label_th="หมายเหตุ",
+    label_en="note",
+    aliases=("ความคืบหน้า", "note", "remarks"),
+)
+
+MEETING_SHEET = Layout(
+    "meeting",
+    "การประชุม",
+    columns=(PERIOD_KEY, MEETING_DATE),
+    required=("period_key", "meeting_date"),
+    sheet_aliases=("รายงานการประชุม", "meeting"),
+    label_en="meeting",
+)
+ATTENDANCE_SHEET = Layout(
+    "attendance",
+    "ผู้เข้าร่วมประชุม",
+    columns=(UNIT_CODE, PRESENT),
+    required=("unit_code", "present"),
+    sheet_aliases=("การเข้าร่วมประชุม", "ผู้เข้าประชุม"),
+    label_en="attendance",
+)
+DECISIONS_SHEET = Layout(
+    "decisions",
+    "มติที่ประชุม",
+    columns=(DECISION_NO, DECISION_TEXT, POLICY_CODE),
+    required=("decision_no", "text"),
+    sheet_aliases=("มติ",),
+    label_en="decisions",
+)
+COMMITMENTS_SHEET = Layout(
+    "commitments",
+    "เรื่องที่รับไปดำเนินการ",
+    columns=(COMMITMENT_ID, ACTION, OWNER_UNIT, DUE_DATE, POLICY_CODE, KPI_CODE),
+    required=("commitment_id", "action", "owner_unit", "due_date", "policy_code"),
+    sheet_aliases=("ข้อผูกพัน", "commitments"),
+    label_en="commitments",
+)
+UPDATES_SHEET = Layout(
+    "updates",
+    "ความคืบหน้าเรื่องเดิม",
+    columns=(COMMITMENT_ID, COMMITMENT_STATUS, NOTE),
+    required=("commitment_id", "status"),
+    min_required_in_header=2,
+    sheet_aliases=("ติดตามเรื่องเดิม", "การติดตาม", "updates"),
+    label_en="updates on earlier commitments",
+)
+MINUTES_SHEETS: tuple[Layout, ...] = (
+    MEETING_SHEET,
+    ATTENDANCE_SHEET,
+    DECISIONS_SHEET,
+    COMMITMENTS_SHEET,
+    UPDATES_SHEET,
+)
+MINUTES = _workbook(
+    "minutes", "meetings", "meeting minutes (รายงานการประชุม) workbook", MINUTES_SHEETS
+)
+
+WORKBOOKS: tuple[Workbook, ...] = (PLAN, MINUTES)
+# Landing sub-folders of a unit that hold workbooks, not submissions.
+WORKBOOK_FOLDERS = frozenset(w.folder for w in WORKBOOKS)
 
 LEDGER_TABLES: tuple[Table, ...] = (
     SUBMISSION_FILES,
@@ -823,6 +986,7 @@ LEDGER_TABLES: tuple[Table, ...] = (
     QUARANTINED_ROWS,
     SUBMISSION_VERDICTS,
     *PLAN.tables,
+    *MINUTES.tables,
 )
 
 # ---------------------------------------------------------------- schema reference (the city)
@@ -1010,7 +1174,7 @@ def personal_columns() -> set[str]:
 def iter_columns() -> Iterator[Column]:
     """Every declared column of the layouts and the ledger, each once."""
     seen: set[int] = set()
-    layouts = (SUBMISSION, *PLAN.sheets)
+    layouts = (SUBMISSION, *PLAN.sheets, *MINUTES.sheets)
     for columns in (*(layout.columns for layout in layouts), *(t.columns for t in LEDGER_TABLES)):
         for column in columns:
             if id(column) not in seen:

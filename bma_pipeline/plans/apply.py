@@ -10,10 +10,7 @@ and the file's `validated_at` in one transaction. What does not: the rules thems
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 
@@ -21,19 +18,8 @@ from bma_pipeline.columns import PLAN
 from bma_pipeline.intake.workbook_ledger import ensure_workbook_tables
 from bma_pipeline.plans.rules import PlanContext, judge_plan, plan_year_and_period
 from bma_pipeline.plans.store import plan_tables, reference_dimensions
+from bma_pipeline.validation.workbook_verdicts import WorkbookValidationReport, record_verdicts
 from bma_pipeline.warehouse import Warehouse
-
-
-@dataclass
-class PlanValidationReport:
-    files_validated: int = 0
-    rows_validated: int = 0
-    rows_quarantined: int = 0
-    reason_counts: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def rows_accepted(self) -> int:
-        return self.rows_validated - self.rows_quarantined
 
 
 def led_policies_in(
@@ -51,7 +37,7 @@ def led_policies_in(
     return frozenset(leads["policy_code"])
 
 
-def validate_pending_plans(wh: Warehouse) -> PlanValidationReport:
+def validate_pending_plans(wh: Warehouse) -> WorkbookValidationReport:
     """Judge every ingested plan file that has no verdict yet, oldest received first."""
     ensure_workbook_tables(wh, PLAN)
     pending = wh.query(
@@ -62,8 +48,7 @@ def validate_pending_plans(wh: Warehouse) -> PlanValidationReport:
     units = frozenset(wh.query("select unit_code from reference.units")["unit_code"])
     groups = frozenset(wh.query("select group_code from reference.mission_groups")["group_code"])
     dimensions = reference_dimensions(wh)
-    report = PlanValidationReport()
-    reasons: Counter[str] = Counter()
+    report = WorkbookValidationReport()
     for file in pending.itertuples(index=False):
         rows = wh.query(
             f"select * from {PLAN.rows.qualified} where file_id = :file order by sheet, row_number",
@@ -80,29 +65,6 @@ def validate_pending_plans(wh: Warehouse) -> PlanValidationReport:
         )
         context = PlanContext.of(file.unit_folder, units, groups, dimensions, led)
         verdicts = judge_plan(sheets, context)
-        quarantine = pd.concat(
-            [frame.assign(sheet=name) for name, frame in verdicts.items()], ignore_index=True
-        )
-        now = datetime.now(ZoneInfo("Asia/Bangkok")).replace(tzinfo=None, microsecond=0)
-        quarantine = quarantine.assign(file_id=int(file.file_id), quarantined_at=pd.Timestamp(now))
-        with wh.transaction():
-            wh.execute(
-                f"delete from {PLAN.quarantine.qualified} where file_id = :file",
-                {"file": int(file.file_id)},
-            )
-            if not quarantine.empty:
-                wh.append(
-                    PLAN.quarantine.schema,
-                    PLAN.quarantine.name,
-                    quarantine[list(PLAN.quarantine.names)],
-                )
-            wh.execute(
-                f"update {PLAN.files.qualified} set validated_at = :now where file_id = :file",
-                {"now": now, "file": int(file.file_id)},
-            )
-        report.files_validated += 1
-        report.rows_validated += len(rows)
-        report.rows_quarantined += len(quarantine)
-        reasons.update(quarantine["reason_codes"].str.split(",").explode().dropna())
-    report.reason_counts = dict(sorted(reasons.items()))
+        quarantine = record_verdicts(wh, PLAN, int(file.file_id), verdicts)
+        report.add(len(rows), quarantine)
     return report

@@ -18,18 +18,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
-from bma_pipeline.columns import PLAN, Layout
+from bma_pipeline.columns import PLAN
 from bma_pipeline.intake.headers import normalise_header
 from bma_pipeline.validation.reasons import PLAN_REASON_TABLE
 from bma_pipeline.validation.sheets import (
+    JudgedSheet,
     Rule,
-    column_rules,
-    judge,
+    empty_sheet,
+    judge_sheet,
     prepare_sheet,
-    sheet_quarantine,
 )
 
 SED = "SED"  # the Strategy and Evaluation Department (สยป.): defines and revises every plan
@@ -88,51 +87,21 @@ def _unique(prepared: pd.DataFrame, key: list[str]) -> pd.Series:
     return ~(prepared.duplicated(subset=key, keep=False) & keyed)
 
 
-@dataclass
-class _Judged:
-    layout: Layout
-    prepared: pd.DataFrame
-    quarantine: pd.DataFrame  # position, reason_codes, message_th, message_en
-
-    @property
-    def failed(self) -> np.ndarray:
-        mask = np.zeros(len(self.prepared), dtype=bool)
-        mask[self.quarantine["position"].astype(int).to_numpy()] = True
-        return mask
-
-    def accepted_codes(self, column: str) -> set[str]:
-        return set(self.prepared.loc[~self.failed, column].dropna())
-
-    def failed_codes(self, column: str) -> set[str]:
-        return set(self.prepared.loc[self.failed, column].dropna()) - self.accepted_codes(column)
-
-
-def _empty_sheet(layout: Layout) -> pd.DataFrame:
-    names = [f"raw_{c.name}" for c in layout.columns] + list(layout.names)
-    names += [str(c.key_year) for c in layout.columns if c.key_year]
-    return pd.DataFrame({name: pd.Series(dtype=object) for name in ["row_number", *names]})
-
-
 def judge_plan(sheets: Mapping[str, pd.DataFrame], context: PlanContext) -> dict[str, pd.DataFrame]:
     """Per sheet present: the quarantine rows (`row_number`, `reason_codes`, `message_th`,
     `message_en`) of the rows that fail; every sheet's rows are judged whatever the others."""
-    frames = {name: sheets.get(name, _empty_sheet(PLAN.sheet(name))) for name in SHEET_ORDER}
-    prepared = {
-        name: prepare_sheet(frame.reset_index(drop=True), PLAN.sheet(name))
-        for name, frame in frames.items()
+    frames = {
+        name: sheets.get(name, empty_sheet(PLAN.sheet(name))).reset_index(drop=True)
+        for name in SHEET_ORDER
     }
-    folder = {"folder": context.sender}
-    judged: dict[str, _Judged] = {}
+    prepared = {name: prepare_sheet(frame, PLAN.sheet(name)) for name, frame in frames.items()}
+    judged: dict[str, JudgedSheet] = {}
 
     def run(name: str, extra: list[Rule], fields: Mapping[str, pd.Series] | None = None) -> None:
-        layout = PLAN.sheet(name)
-        rows = prepared[name]
-        rules = [*column_rules(layout), *extra]
-        failures = judge(rows, rules, PLAN_REASON_TABLE)
-        context_fields = {k: pd.Series([v] * len(rows)) for k, v in folder.items()}
-        context_fields.update(fields or {})
-        quarantine = sheet_quarantine(rows, failures, rules, PLAN_REASON_TABLE, context_fields)
-        judged[name] = _Judged(layout, rows, quarantine)
+        context_fields: dict[str, object] = {"folder": context.sender, **(fields or {})}
+        judged[name] = judge_sheet(
+            frames[name], PLAN.sheet(name), extra, PLAN_REASON_TABLE, context_fields
+        )
 
     # plan: one row, the fiscal year and the first period in force.
     plan_rows = prepared["plan"]
@@ -328,21 +297,7 @@ def judge_plan(sheets: Mapping[str, pd.DataFrame], context: PlanContext) -> dict
         {"policy": target_policy, "period_sum": period_sum.round(6).astype(object)},
     )
 
-    out: dict[str, pd.DataFrame] = {}
-    for name in SHEET_ORDER:
-        if name not in sheets:
-            continue
-        quarantine = judged[name].quarantine
-        row_numbers = frames[name]["row_number"].reset_index(drop=True)
-        out[name] = pd.DataFrame(
-            {
-                "row_number": row_numbers.iloc[quarantine["position"].astype(int)].to_numpy(),
-                "reason_codes": quarantine["reason_codes"].to_numpy(),
-                "message_th": quarantine["message_th"].to_numpy(),
-                "message_en": quarantine["message_en"].to_numpy(),
-            }
-        )
-    return out
+    return {name: judged[name].verdicts() for name in SHEET_ORDER if name in sheets}
 
 
 def plan_year_and_period(plan: pd.DataFrame | None) -> tuple[int | None, int]:

@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from bma_pipeline.columns import PLAN, SUBMISSION, Layout
+from bma_pipeline.columns import MINUTES, PLAN, SUBMISSION, Layout
 
 
 class Reason(NamedTuple):
@@ -254,6 +254,79 @@ PLAN_REASONS: dict[str, Reason] = {
 }
 
 
+# Reasons for rows of meeting-minutes workbooks (DOMAIN §7, §8). Stable like REASONS.
+MINUTES_REASONS: dict[str, Reason] = {
+    **_shared("missing_value", "not_a_number", "negative_value", "bad_period", "bad_date"),
+    **{code: PLAN_REASONS[code] for code in ("bad_boolean", "bad_code_format", "duplicate_code")},
+    "unknown_unit": REASONS["unknown_unit"],
+    "bad_status": Reason(
+        "คอลัมน์ {column}: '{value}' ไม่ใช่สถานะที่กำหนด ({allowed})",
+        "column {column}: '{value}' is not a commitment status ({allowed})",
+        "status",
+    ),
+    "period_without_year": Reason(
+        "คอลัมน์ {column}: '{value}' ต้องระบุปีงบประมาณและงวด เช่น 2566-P3",
+        "column {column}: '{value}' must name the fiscal year and the period, like 2566-P3",
+        "period_key",
+    ),
+    "sender_not_lead": Reason(
+        "คอลัมน์ {column}: '{value}' หน่วยงาน {folder} ไม่ใช่หน่วยงานรับผิดชอบหลัก (H) ของนโยบายใดในงวดนี้ "
+        "จึงส่งรายงานการประชุมไม่ได้",
+        "column {column}: '{value}': unit {folder} leads no policy in the plan in force for "
+        "this period, so it holds no H–R meeting to report",
+        "period_key",
+    ),
+    "meeting_date_out_of_window": Reason(
+        "คอลัมน์ {column}: '{value}' ไม่อยู่ในช่วงของงวด ({window})",
+        "column {column}: '{value}' is outside the period's meeting window ({window})",
+        "meeting_date",
+    ),
+    "not_support_unit": Reason(
+        "คอลัมน์ {column}: '{value}' ไม่ใช่หน่วยงานสนับสนุน (R) ของนโยบายที่ {folder} รับผิดชอบในงวดนี้",
+        "column {column}: '{value}' is not a supporting (R) unit of the policies {folder} "
+        "leads in this period",
+        "unit_code",
+    ),
+    "unknown_policy": Reason(
+        "คอลัมน์ {column}: '{value}' ไม่ใช่นโยบายในแผนที่มีผลในงวดนี้",
+        "column {column}: '{value}' is not a policy of the plan in force for this period",
+        "policy_code",
+    ),
+    "owner_not_assigned": Reason(
+        "คอลัมน์ {column}: '{value}' ไม่ได้รับมอบหมาย (H หรือ R) ในนโยบาย {policy}",
+        "column {column}: '{value}' is not assigned (H or R) to policy {policy}",
+        "owner_unit",
+    ),
+    "kpi_not_of_policy": Reason(
+        "คอลัมน์ {column}: '{value}' ไม่ใช่ตัวชี้วัดของนโยบาย {policy} ในแผนที่มีผล",
+        "column {column}: '{value}' is not a KPI of policy {policy} in the plan in force",
+        "kpi_code",
+    ),
+    "due_date_out_of_range": Reason(
+        "คอลัมน์ {column}: '{value}' ต้องไม่ก่อนวันประชุมและไม่เกินหนึ่งปีงบประมาณหลังวันประชุม",
+        "column {column}: '{value}' is before the meeting or more than a fiscal year after it",
+        "due_date",
+    ),
+    "duplicate_commitment": Reason(
+        "คอลัมน์ {column}: '{value}' หน่วยงาน {folder} ใช้รหัสนี้ในการประชุมครั้งก่อนแล้ว",
+        "column {column}: '{value}' is already a commitment of unit {folder} from another "
+        "meeting; give the new one its own id",
+        "commitment_id",
+    ),
+    "unknown_commitment": Reason(
+        "คอลัมน์ {column}: '{value}' ไม่ใช่เรื่องที่หน่วยงาน {folder} รับไปดำเนินการไว้",
+        "column {column}: '{value}' is not a commitment unit {folder} made",
+        "commitment_id",
+    ),
+    "meeting_row_quarantined": Reason(
+        "คอลัมน์ {column}: '{value}' แผ่นงานการประชุม (งวด วันที่ประชุม) ไม่ผ่านการตรวจสอบ",
+        "column {column}: '{value}' belongs to minutes whose meeting sheet (period, date) was "
+        "quarantined",
+        "period_key",
+    ),
+}
+
+
 def _layout_labels(layouts: Iterable[Layout]) -> dict[str, str]:
     return {c.name: str(c.label_th) for layout in layouts for c in layout.columns if c.label_th}
 
@@ -280,6 +353,9 @@ class ReasonTable:
 SUBMISSION_REASONS = ReasonTable(REASONS, COLUMN_LABELS_TH, CODE_FORMATS)
 PLAN_REASON_TABLE = ReasonTable(
     PLAN_REASONS, _layout_labels(PLAN.sheets), _layout_formats(PLAN.sheets)
+)
+MINUTES_REASON_TABLE = ReasonTable(
+    MINUTES_REASONS, _layout_labels(MINUTES.sheets), _layout_formats(MINUTES.sheets)
 )
 
 # Sentences of one message are joined with this; templates never contain it.

@@ -222,3 +222,66 @@ def sheet_quarantine(
             "message_en": grouped["message_en"].agg(SENTENCE_SEPARATOR.join).to_list(),
         }
     )
+
+
+@dataclass
+class JudgedSheet:
+    """One sheet's rows as the contract saw them and the quarantine rows of those that fail."""
+
+    layout: Layout
+    frame: pd.DataFrame  # the parsed rows, as read (row_number, raw_*, parsed)
+    prepared: pd.DataFrame
+    quarantine: pd.DataFrame  # position, reason_codes, message_th, message_en
+
+    @property
+    def failed(self) -> np.ndarray:
+        mask = np.zeros(len(self.prepared), dtype=bool)
+        mask[self.quarantine["position"].astype(int).to_numpy()] = True
+        return mask
+
+    def accepted(self) -> pd.DataFrame:
+        return self.prepared.loc[~self.failed]
+
+    def accepted_codes(self, column: str) -> set[str]:
+        return set(self.accepted()[column].dropna())
+
+    def verdicts(self) -> pd.DataFrame:
+        """The quarantine rows by row number: row_number, reason_codes, message_th, message_en."""
+        row_numbers = self.frame["row_number"].reset_index(drop=True)
+        positions = self.quarantine["position"].astype(int)
+        return pd.DataFrame(
+            {
+                "row_number": row_numbers.iloc[positions].to_numpy(),
+                "reason_codes": self.quarantine["reason_codes"].to_numpy(),
+                "message_th": self.quarantine["message_th"].to_numpy(),
+                "message_en": self.quarantine["message_en"].to_numpy(),
+            }
+        )
+
+
+def empty_sheet(layout: Layout) -> pd.DataFrame:
+    """The parsed frame of a sheet a workbook does not have."""
+    names = [f"raw_{c.name}" for c in layout.columns] + list(layout.names)
+    names += [str(c.key_year) for c in layout.columns if c.key_year]
+    return pd.DataFrame({name: pd.Series(dtype=object) for name in ["row_number", *names]})
+
+
+def judge_sheet(
+    frame: pd.DataFrame,
+    layout: Layout,
+    rules: Sequence[Rule],
+    table: ReasonTable,
+    context: Mapping[str, object] | None = None,
+) -> JudgedSheet:
+    """Judge a sheet by its columns' rules and `rules`; `context` values (a Series per row, or
+    one value for every row) are fields the messages may name."""
+    frame = frame.reset_index(drop=True)
+    prepared = prepare_sheet(frame, layout)
+    every = [*column_rules(layout), *rules]
+    failures = judge(prepared, every, table)
+    fields = {
+        name: value if isinstance(value, pd.Series) else pd.Series([value] * len(prepared))
+        for name, value in (context or {}).items()
+    }
+    quarantine = sheet_quarantine(prepared, failures, every, table, fields)
+    return JudgedSheet(layout, frame, prepared, quarantine)

@@ -15,6 +15,8 @@ import dagster as dg
 from bma_pipeline.defs.intake.assets import submission_intake
 from bma_pipeline.defs.intake.sensors import landing_sensor
 from bma_pipeline.defs.jobs import compliance_refresh_job, period_pipeline_job
+from bma_pipeline.defs.minutes.assets import minutes_intake, minutes_quarantined_rows
+from bma_pipeline.defs.minutes.checks import minutes_ledger_conservation
 from bma_pipeline.defs.plans.assets import plan_intake, plan_quarantined_rows, plan_versions
 from bma_pipeline.defs.plans.checks import plan_ledger_conservation
 from bma_pipeline.defs.publish.assets import bi_published
@@ -49,6 +51,8 @@ def build_definitions(
             plan_intake,
             plan_quarantined_rows,
             plan_versions,
+            minutes_intake,
+            minutes_quarantined_rows,
             submission_intake,
             quarantined_rows,
             bma_dbt_models,
@@ -61,7 +65,12 @@ def build_definitions(
             meeting_reports,
             report_index,
         ],
-        asset_checks=[ledger_conservation, quarantine_rate_per_unit, plan_ledger_conservation],
+        asset_checks=[
+            ledger_conservation,
+            quarantine_rate_per_unit,
+            plan_ledger_conservation,
+            minutes_ledger_conservation,
+        ],
         resources={
             "warehouse": WarehouseResource(url=warehouse_url),
             "settings": PipelineSettings(

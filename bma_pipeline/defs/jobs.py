@@ -18,7 +18,7 @@ period_pipeline_job = dg.define_asset_job(
 compliance_refresh_job = dg.define_asset_job(
     "compliance_refresh_job",
     selection=dg.AssetSelection.groups(
-        "reference", "plans", "intake", "validation", "transform", "marts"
+        "reference", "plans", "minutes", "intake", "validation", "transform", "marts"
     ),
     partitions_def=period_partitions,
     description="Refresh the ledger and marts so late and missing submissions show up daily.",

@@ -17,6 +17,7 @@ from pydantic import Field
 
 from bma_pipeline.fiscal import DEFAULT_DEADLINE_DAYS
 from bma_pipeline.intake.readers import DEFAULT_MAX_BYTES
+from bma_pipeline.minutes.rules import DEFAULT_GRACE_DAYS
 from bma_pipeline.reference.catalog import CITY_DIR
 from bma_pipeline.warehouse import Warehouse, WarehouseLocation, connect
 
@@ -55,6 +56,11 @@ class PipelineSettings(dg.ConfigurableResource):
     max_file_bytes: int = Field(default=DEFAULT_MAX_BYTES, description="larger files are rejected")
     quarantine_warn_rate: float = Field(
         default=0.10, description="a unit whose quarantined share exceeds this gets a warning"
+    )
+    meeting_grace_days: int = Field(
+        default=DEFAULT_GRACE_DAYS,
+        description="minutes may report a meeting held up to this many days after the "
+        "period's submission deadline (later meeting dates are quarantined)",
     )
     reference_dir: str = Field(
         default=str(CITY_DIR),

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import dagster as dg
 
+from bma_pipeline.columns import Workbook
 from bma_pipeline.defs.resources import PipelineSettings, WarehouseResource
 from bma_pipeline.defs.validation.assets import QUARANTINED_ROWS
-from bma_pipeline.validation.invariants import ledger_balance, quarantine_rate_by_unit
+from bma_pipeline.validation.invariants import (
+    ledger_balance,
+    quarantine_rate_by_unit,
+    workbook_balance,
+)
 
 
 @dg.asset_check(
@@ -52,3 +57,33 @@ def quarantine_rate_per_unit(
             ),
         },
     )
+
+
+def workbook_conservation_check(
+    kind: Workbook, asset: dg.AssetKey, what: str
+) -> dg.AssetChecksDefinition:
+    """The conservation check of a workbook ledger (plans, minutes), as `ledger_conservation`
+    is for submissions: raw rows = accepted + quarantined for every sheet."""
+
+    @dg.asset_check(
+        asset=asset,
+        name=f"{kind.name}_ledger_conservation",
+        blocking=True,
+        description=f"For every sheet: raw {what} rows = accepted + quarantined; no orphan or "
+        f"double quarantine entry; every ingested {what} file judged. Blocks what is built on it.",
+    )
+    def _check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+        with warehouse.connect(read_only=True) as wh:
+            balance = workbook_balance(wh, kind)
+        return dg.AssetCheckResult(
+            passed=balance.balanced,
+            severity=dg.AssetCheckSeverity.ERROR,
+            metadata={
+                "sheets": dg.MetadataValue.md(balance.to_markdown()),
+                "orphan_quarantine_entries": balance.orphans,
+                "duplicate_quarantine_entries": balance.duplicates,
+                "files_pending_validation": balance.pending,
+            },
+        )
+
+    return _check

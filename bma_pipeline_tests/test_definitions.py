@@ -24,6 +24,11 @@ MARTS = {
     "dim_period",
     "dim_assignment",
     "dim_target",
+    "rpt_policy_lead_units",
+    "rpt_most_lagging_policies",
+    "rpt_kpi_unit_attention",
+    "rpt_kpi_units_by_status",
+    "rpt_submission_file_row_counts",
 }
 
 

@@ -273,7 +273,40 @@ DISTRICT_COMPLIANCE = Dataset(
     ),
 )
 
-DATASETS = (GROUP_PROGRESS, GROUP_TREND, POLICY_PROGRESS, KEY_PROJECTS, DISTRICT_COMPLIANCE)
+MOST_LAGGING = Dataset(
+    table_name="bma_most_lagging_current",
+    description="นโยบายที่ล่าช้าที่สุด: ล่าช้ากว่าแผนหรือเสี่ยง ความก้าวหน้าต่ำสุดก่อน งวดล่าสุดที่ครบกำหนดส่ง "
+    "(bi.rpt_most_lagging_policies: the same list as the executive dashboard and bi/sql)",
+    sql=(
+        "select l.period_key, l.lag_rank, l.policy_code, l.title_th, l.group_code,\n"
+        "       g.name_th as group_name_th, l.lead_units_th, l.progress_pct, l.h_progress_pct,\n"
+        "       l.r_progress_pct, l.status,\n"
+        f"       {_case('l.status', STATUS_TH, 'ไม่มีข้อมูล')} as status_th\n"
+        "from bi.rpt_most_lagging_policies l\n"
+        "join bi.dim_group g on g.group_code = l.group_code\n"
+        f"join ({CURRENT_PERIOD_SQL}) c\n"
+        "  on c.fiscal_year = l.fiscal_year and c.period_no = l.period_no"
+    ),
+    columns=(
+        Column("lag_rank", "INTEGER", "อันดับ"),
+        Column("lead_units_th", "VARCHAR", "หน่วยงานรับผิดชอบหลัก"),
+        *(
+            c
+            for c in _POLICY_COLUMNS
+            if c.name not in ("dimension_code", "dimension_name_th", "is_key_project")
+        ),
+    ),
+    metrics=(PROGRESS, COUNT_METRIC),
+)
+
+DATASETS = (
+    GROUP_PROGRESS,
+    GROUP_TREND,
+    POLICY_PROGRESS,
+    KEY_PROJECTS,
+    MOST_LAGGING,
+    DISTRICT_COMPLIANCE,
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -417,6 +450,16 @@ _POLICY_TABLE = [
     "r_progress_pct",
     "status_th",
 ]
+_LAGGING_TABLE = [
+    "lag_rank",
+    "policy_code",
+    "title_th",
+    "lead_units_th",
+    "progress_pct",
+    "h_progress_pct",
+    "r_progress_pct",
+    "status_th",
+]
 _DISTRICT_TABLE = [
     "unit_code",
     "unit_name_th",
@@ -530,31 +573,15 @@ CHARTS = (
         query=_table_query(_POLICY_TABLE, [("progress_pct", True)], 1000),
     ),
     Chart(
+        # the dataset holds the list (rpt_most_lagging_policies): the chart only orders it
         key="lagging_policies",
-        title="10 นโยบายที่ล่าช้าที่สุด",
-        description="นโยบายที่มีร้อยละความก้าวหน้าต่ำที่สุด 10 อันดับ งวดล่าสุด",
+        title="นโยบายที่ล่าช้าที่สุด",
+        description="นโยบายที่ล่าช้ากว่าแผนหรือเสี่ยง ความก้าวหน้าต่ำสุดก่อน (ไม่เกิน 15 นโยบาย) งวดล่าสุด "
+        "พร้อมหน่วยงานรับผิดชอบหลัก",
         viz_type="table",
-        dataset=POLICY_PROGRESS,
-        params={
-            **_table_params(_POLICY_TABLE, [("progress_pct", True)], 10),
-            "adhoc_filters": [
-                {
-                    "clause": "WHERE",
-                    "expressionType": "SQL",
-                    "sqlExpression": "progress_pct IS NOT NULL",
-                    "filterOptionName": "filter_lagging_has_data",
-                    "isExtra": False,
-                    "isNew": False,
-                    "subject": None,
-                    "operator": None,
-                    "comparator": None,
-                }
-            ],
-        },
-        query={
-            **_table_query(_POLICY_TABLE, [("progress_pct", True)], 10),
-            "extras": {"having": "", "where": "(progress_pct IS NOT NULL)"},
-        },
+        dataset=MOST_LAGGING,
+        params=_table_params(_LAGGING_TABLE, [("lag_rank", True)], 1000),
+        query=_table_query(_LAGGING_TABLE, [("lag_rank", True)], 1000),
     ),
     Chart(
         key="district_compliance_summary",

@@ -48,7 +48,7 @@ def test_tile_has_a_header_and_reads_only_the_bi_schema(path: Path):
     assert header[0].startswith("-- Tile: ")
     assert any(line.startswith("-- Same figures as: the executive dashboard") for line in header)
     body = "\n".join(line for line in text.splitlines() if not line.startswith("--"))
-    schemas = set(re.findall(r"\b(\w+)\.(?:mart|dim|fct)_\w+", body))
+    schemas = set(re.findall(r"\b(\w+)\.(?:mart|dim|fct|rpt)_\w+", body))
     assert schemas == {"bi"}, f"{path.name} reads {schemas}"
 
 

@@ -6,6 +6,9 @@ test_dbt_golden.py compares every published model across adapters).
 
 from __future__ import annotations
 
+from bma_pipeline.summary import collect_summary
+from bma_pipeline.warehouse import connect
+
 from .conftest import DbtBuild
 from .test_dbt_golden import AT, KPI_PROGRESS, ND, OFF, ON, POLICY_PROGRESS, assert_rows_equal
 
@@ -149,3 +152,17 @@ def test_every_files_rows_are_accepted_quarantined_or_pending(duckdb_build: DbtB
             row["n_rows_quarantined"],
             row["n_rows_pending_validation"],
         ] == counts, file_id
+
+
+def test_run_summary_counts_accepted_rows_as_the_marts_do(duckdb_build: DbtBuild):
+    """A row of a file not validated yet (file 12) is not accepted: 24 rows = 21 accepted + 2
+    quarantined + 1 pending, the accepted count the compliance mart sums per unit and period."""
+    with connect(duckdb_build.location, read_only=True) as wh:
+        summary = collect_summary(wh)
+    assert summary.files == {"duplicate": 1, "ingested": 11}
+    assert (summary.rows_received, summary.rows_accepted) == (24, 21)
+    assert (summary.rows_quarantined, summary.rows_pending_validation) == (2, 1)
+    # every accepted row received by as_of counts in compliance; file 10 (after as_of) does not
+    compliance = duckdb_build.marts["mart_submission_compliance"]
+    in_compliance = sum(r["n_rows_accepted"] for r in compliance)
+    assert in_compliance == summary.rows_accepted - FILE_ROWS[10][3]

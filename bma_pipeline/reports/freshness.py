@@ -81,6 +81,11 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
+def fingerprinted_models() -> set[str]:
+    """The models a fingerprint reads."""
+    return set(_PER_PERIOD) | set(_DIMENSIONS)
+
+
 def period_fingerprints(wh: Warehouse, periods: list[Period]) -> dict[str, str]:
     """period key → fingerprint, for periods of one fiscal year."""
     if not periods:

@@ -160,12 +160,12 @@ def test_tiles_run_on_postgresql_as_the_bi_reader(report_run, pg_database_url):
     import psycopg
 
     from bma_pipeline.publish.grants import BI_READER_ROLE
-    from bma_pipeline.publish.publish import PUBLISHED_MARTS, publish_marts
+    from bma_pipeline.publish.publish import publish_marts, published_marts
     from bma_pipeline.warehouse import connect
 
     duck: dict[str, list[tuple]] = {}
     with report_run.read() as source, connect(pg_database_url) as target:
-        for mart in PUBLISHED_MARTS:
+        for mart in published_marts():
             types = source.query(
                 "select column_name, data_type from information_schema.columns "
                 "where table_schema = 'marts' and table_name = :mart order by ordinal_position",

@@ -81,7 +81,7 @@ $(DATA)/superset/warehouse.loaded:
 superset-warehouse: setup
 	@[ -d $(DATA)/landing ] || $(BIN)/bma-pipeline generate --fiscal-year $(FISCAL_YEAR) \
 	  --periods $(PERIODS) --seed $(SEED) --out $(DATA)/landing
-	$(BIN)/python -m bma_pipeline.bi.superset_provision create-database $(SUPERSET_PG)
+	$(BIN)/python -m bma_tools.superset.provision create-database $(SUPERSET_PG)
 	mkdir -p $(DATA)/dagster_home $(DATA)/superset
 	DAGSTER_HOME=$(CURDIR)/$(DATA)/dagster_home $(BIN)/bma-pipeline run --landing $(DATA)/landing \
 	  --warehouse $(SUPERSET_PG) --reports $(DATA)/reports_pg --as-of $(DEMO_AS_OF)
@@ -107,12 +107,12 @@ bench: setup
 	BENCH_SCALES="$(BENCH_SCALES)" $(BIN)/python -m benchmarks.run --work $(DATA)/bench
 
 lint:
-	$(BIN)/ruff check bma_pipeline bma_pipeline_tests benchmarks
-	$(BIN)/ruff format --check bma_pipeline bma_pipeline_tests benchmarks
+	$(BIN)/ruff check bma_pipeline bma_tools bma_pipeline_tests benchmarks
+	$(BIN)/ruff format --check bma_pipeline bma_tools bma_pipeline_tests benchmarks
 
 format:
-	$(BIN)/ruff format bma_pipeline bma_pipeline_tests benchmarks
-	$(BIN)/ruff check --fix bma_pipeline bma_pipeline_tests benchmarks
+	$(BIN)/ruff format bma_pipeline bma_tools bma_pipeline_tests benchmarks
+	$(BIN)/ruff check --fix bma_pipeline bma_tools bma_pipeline_tests benchmarks
 
 # Local Dagster instance of the demo and `make dev`: default storage, no usage statistics sent.
 $(DATA)/dagster_home/dagster.yaml:

@@ -60,7 +60,7 @@ up() {
   fi
   local duckdb_args=()
   [[ -f "$BMA_SUPERSET_DUCKDB" ]] && duckdb_args=(--duckdb "$BMA_SUPERSET_DUCKDB")
-  (cd "$REPO" && "$PIPELINE_PYTHON" -m bma_pipeline.bi.superset_provision import --url "$URL" \
+  (cd "$REPO" && "$PIPELINE_PYTHON" -m bma_tools.superset.provision import --url "$URL" \
     --bundle "$REPO/bi/superset/bundle" --warehouse "$BMA_SUPERSET_WAREHOUSE" "${duckdb_args[@]}")
   echo
   echo "Superset: $URL/superset/dashboard/bma-executive/"

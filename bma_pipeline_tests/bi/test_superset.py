@@ -18,8 +18,8 @@ from urllib.parse import urlparse, urlunparse
 
 import pytest
 
-from bma_pipeline.bi import superset_bundle as sb
-from bma_pipeline.bi.superset_provision import SupersetClient, provision
+from bma_tools.superset import bundle as sb
+from bma_tools.superset.provision import SupersetClient, provision
 
 from ..browser import Chromium, require_chromium
 

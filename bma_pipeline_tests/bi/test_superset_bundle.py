@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from bma_pipeline.bi import superset_bundle as sb
+from bma_tools.superset import bundle as sb
 
 BUNDLE = Path(__file__).resolve().parents[2] / "bi" / "superset" / "bundle"
 
@@ -19,7 +19,7 @@ def test_committed_bundle_matches_the_generator():
         p.relative_to(BUNDLE).as_posix(): p.read_text(encoding="utf-8")
         for p in BUNDLE.rglob("*.yaml")
     }
-    assert committed == expected, "run: python -m bma_pipeline.bi.superset_bundle"
+    assert committed == expected, "run: python -m bma_tools.superset.bundle"
 
 
 def test_datasets_read_only_bi_views():
@@ -50,3 +50,15 @@ def test_every_chart_has_a_query_context_on_its_dataset():
         if isinstance(v, dict) and v.get("type") == "CHART"
     }
     assert placed == {c["uuid"] for c in charts}
+
+
+def test_the_runtime_package_does_not_import_the_tooling():
+    """Superset's builders and provisioning are tooling (bma_tools), never the pipeline's."""
+    package = Path(__file__).resolve().parents[2] / "bma_pipeline"
+    importing = [
+        str(path.relative_to(package))
+        for path in package.rglob("*.py")
+        if re.search(r"^\s*(from|import)\s+bma_tools\b", path.read_text(encoding="utf-8"), re.M)
+    ]
+    assert importing == []
+    assert not (package / "bi").exists()

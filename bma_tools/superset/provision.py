@@ -28,7 +28,7 @@ from typing import Any
 
 import yaml
 
-from bma_pipeline.bi import superset_bundle as sb
+from bma_tools.superset import bundle as sb
 
 DUCKDB_DATABASE_UUID = sb.fixed_uuid("database/bma_duckdb")
 DUCKDB_DATABASE_NAME = "BMA warehouse (DuckDB file, read-only)"

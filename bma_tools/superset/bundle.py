@@ -4,7 +4,7 @@ What belongs here: the datasets (SQL over the `bi` views only), the charts with 
 `params` and `query_context` (the chart-data API, thumbnails and alerts run the stored
 query context; the browser builds its own from `params`), and the dashboard layout, all with
 fixed UUIDs so a re-import overwrites instead of duplicating. `write_bundle` renders them into
-`bi/superset/bundle/` (committed); `python -m bma_pipeline.bi.superset_bundle` regenerates it,
+`bi/superset/bundle/` (committed); `python -m bma_tools.superset.bundle` regenerates it,
 and a test fails when the committed YAML drifts from this file.
 
 Every chart shows the *current period*: the latest period whose submission deadline has
@@ -33,7 +33,7 @@ def fixed_uuid(name: str) -> str:
 
 DATABASE_UUID = fixed_uuid("database/bma_bi")
 DATABASE_NAME = "BMA warehouse (bi, read-only)"
-# Replaced at import time by the URL of the warehouse (see bma_pipeline.bi.superset_provision).
+# Replaced at import time by the URL of the warehouse (see bma_tools.superset.provision).
 DATABASE_URI_PLACEHOLDER = "postgresql://bma_bi_reader@127.0.0.1:5432/bma"
 DASHBOARD_UUID = fixed_uuid("dashboard/executive")
 DASHBOARD_SLUG = "bma-executive"

@@ -18,7 +18,7 @@ SUPERSET_PG ?= postgresql://postgres@127.0.0.1:5432/bma_demo
 SUPERSET_BI_URL ?= postgresql://bma_bi_reader@127.0.0.1:5432/bma_demo
 
 .PHONY: setup demo test lint format dev clean dbt-manifest system-packages superset \
-	superset-stop superset-venv superset-lock superset-warehouse bench
+	superset-stop superset-venv superset-lock superset-warehouse superset-bundle bench
 
 # Debian packages the reports need: chromium (browser tests) and a Thai font (PDF, screenshots).
 # Installed only when missing; `apt-get update` only when the install fails without it.
@@ -94,6 +94,11 @@ superset: setup $(SUPERSET_VENV)/.installed $(DATA)/superset/warehouse.loaded
 
 superset-stop:
 	BMA_SUPERSET_HOME=$(CURDIR)/$(DATA)/superset bi/superset/superset.sh stop
+
+# bi/superset/bundle/ as Superset's own export: the definition (bma_tools/superset/bundle.py)
+# imported into a scratch Superset (temporary metadata, no warehouse), exported and normalised.
+superset-bundle: setup $(SUPERSET_VENV)/.installed
+	$(BIN)/python -m bma_tools.superset.export --out bi/superset/bundle
 
 # The Superset tests run too: its venv is part of the test set-up (a uv cache makes it seconds);
 # chromium comes with `setup` (system-packages).

@@ -19,9 +19,11 @@ from urllib.parse import urlparse, urlunparse
 import pytest
 
 from bma_tools.superset import bundle as sb
+from bma_tools.superset import export
 from bma_tools.superset.provision import SupersetClient, provision
 
 from ..browser import Chromium, require_chromium
+from .test_superset_bundle import committed_bundle
 
 pytestmark = [pytest.mark.superset, pytest.mark.postgres, pytest.mark.slow]
 
@@ -257,6 +259,16 @@ def test_reimport_updates_in_place(superset, warehouse):
     assert superset.json("GET", "/api/v1/chart/?q=(page_size:100)")["count"] == len(sb.CHARTS)
     assert superset.json("GET", "/api/v1/dataset/?q=(page_size:100)")["count"] == len(sb.DATASETS)
     assert dashboard["dashboard_title"] == sb.DASHBOARD_TITLE
+
+
+def test_exporting_the_imported_bundle_gives_the_committed_bundle(superset):
+    """The committed bundle, imported by `superset.sh up`, exported again by Superset and
+    normalised: the same files, byte for byte (the round trip `make superset-bundle` relies on)."""
+    exported = export.render_files(export.normalize(export.export_dashboard(superset)))
+    committed = committed_bundle()
+    assert sorted(exported) == sorted(committed)
+    changed = [path for path in committed if exported[path] != committed[path]]
+    assert changed == [], "run: make superset-bundle"
 
 
 PROBE = """

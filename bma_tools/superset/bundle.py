@@ -1,11 +1,13 @@
-"""The executive dashboard as a Superset import bundle (YAML, the v1 export format).
+"""The executive dashboard's definition for Superset (an import bundle, the v1 YAML format).
 
 What belongs here: the datasets (SQL over the `bi` views only), the charts with their
 `params` and `query_context` (the chart-data API, thumbnails and alerts run the stored
 query context; the browser builds its own from `params`), and the dashboard layout, all with
-fixed UUIDs so a re-import overwrites instead of duplicating. `write_bundle` renders them into
-`bi/superset/bundle/` (committed); `python -m bma_tools.superset.bundle` regenerates it,
-and a test fails when the committed YAML drifts from this file.
+fixed UUIDs so a re-import overwrites instead of duplicating. This is the input of
+`make superset-bundle`, which imports it into a scratch Superset and commits Superset's own
+export of it as `bi/superset/bundle/` (`export.py`); a test fails when the committed export no
+longer holds every setting made here. `python -m bma_tools.superset.bundle --out DIR` writes
+the definition alone.
 
 Every chart shows the *current period*: the latest period whose submission deadline has
 passed (a unit's compliance is no longer `pending`), so periods still being reported do not
@@ -818,7 +820,6 @@ def dashboard_config() -> dict[str, Any]:
             "expanded_slices": {},
             "timed_refresh_immune_slices": [],
             "cross_filters_enabled": False,
-            "default_filters": "{}",
             "chart_configuration": {},
             "global_chart_configuration": {
                 "scope": {"rootPath": ["ROOT_ID"], "excluded": []},
@@ -830,7 +831,7 @@ def dashboard_config() -> dict[str, Any]:
     }
 
 
-def _slug(text: str) -> str:
+def slug(text: str) -> str:
     return "".join(ch if ch.isalnum() and ch.isascii() else "_" for ch in text).strip("_")
 
 
@@ -842,11 +843,11 @@ def bundle_files(database_uri: str = DATABASE_URI_PLACEHOLDER) -> dict[str, dict
             "type": "Dashboard",
             "timestamp": "2026-11-25T00:00:00+00:00",
         },
-        f"databases/{_slug(DATABASE_NAME)}.yaml": database_config(database_uri),
+        f"databases/{slug(DATABASE_NAME)}.yaml": database_config(database_uri),
         f"dashboards/{DASHBOARD_SLUG}.yaml": dashboard_config(),
     }
     for ds in DATASETS:
-        files[f"datasets/{_slug(DATABASE_NAME)}/{ds.table_name}.yaml"] = dataset_config(ds)
+        files[f"datasets/{slug(DATABASE_NAME)}/{ds.table_name}.yaml"] = dataset_config(ds)
     for chart in CHARTS:
         files[f"charts/{chart.key}.yaml"] = chart_config(chart)
     return files
@@ -868,7 +869,7 @@ def write_bundle(out: Path) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path("bi/superset/bundle"))
+    parser.add_argument("--out", type=Path, required=True, help="folder for the definition")
     args = parser.parse_args(argv)
     for path in write_bundle(args.out):
         print(path)

@@ -132,6 +132,14 @@ class SupersetClient:
         encoded = urllib.parse.quote(json.dumps(query))
         return self.json("GET", f"/api/v1/{resource}/?q={encoded}")["result"]
 
+    def export_dashboard(self, dashboard_id: int) -> bytes:
+        """The dashboard with its charts, datasets and database, as Superset's export ZIP."""
+        query = urllib.parse.quote(f"!({dashboard_id})")
+        status, data = self._request("GET", f"/api/v1/dashboard/export/?q={query}")
+        if status != 200:
+            raise SupersetError(f"dashboard export failed: HTTP {status}: {data[:500]!r}")
+        return data
+
     def chart_data(self, chart_id: int) -> dict[str, Any]:
         """The chart's stored query context, run: what alerts, reports and thumbnails see."""
         return self.json("GET", f"/api/v1/chart/{chart_id}/data/?format=json&type=full")

@@ -18,7 +18,7 @@ SUPERSET_PG ?= postgresql://postgres@127.0.0.1:5432/bma_demo
 SUPERSET_BI_URL ?= postgresql://bma_bi_reader@127.0.0.1:5432/bma_demo
 
 .PHONY: setup demo test lint format dev clean dbt-manifest dbt-sources system-packages superset \
-	superset-stop superset-venv superset-lock superset-warehouse bench
+	superset-stop superset-venv superset-lock superset-warehouse superset-bundle bench
 
 # Debian packages the reports need: chromium (browser tests) and a Thai font (PDF, screenshots).
 # Installed only when missing; `apt-get update` only when the install fails without it.
@@ -85,7 +85,7 @@ $(DATA)/superset/warehouse.loaded:
 superset-warehouse: setup
 	@[ -d $(DATA)/landing ] || $(BIN)/bma-pipeline generate --fiscal-year $(FISCAL_YEAR) \
 	  --periods $(PERIODS) --seed $(SEED) --out $(DATA)/landing
-	$(BIN)/python -m bma_pipeline.bi.superset_provision create-database $(SUPERSET_PG)
+	$(BIN)/python -m bma_tools.superset.provision create-database $(SUPERSET_PG)
 	mkdir -p $(DATA)/dagster_home $(DATA)/superset
 	DAGSTER_HOME=$(CURDIR)/$(DATA)/dagster_home $(BIN)/bma-pipeline run --landing $(DATA)/landing \
 	  --warehouse $(SUPERSET_PG) --reports $(DATA)/reports_pg --as-of $(DEMO_AS_OF)
@@ -99,6 +99,11 @@ superset: setup $(SUPERSET_VENV)/.installed $(DATA)/superset/warehouse.loaded
 superset-stop:
 	BMA_SUPERSET_HOME=$(CURDIR)/$(DATA)/superset bi/superset/superset.sh stop
 
+# bi/superset/bundle/ as Superset's own export: the definition (bma_tools/superset/bundle.py)
+# imported into a scratch Superset (temporary metadata, no warehouse), exported and normalised.
+superset-bundle: setup $(SUPERSET_VENV)/.installed
+	$(BIN)/python -m bma_tools.superset.export --out bi/superset/bundle
+
 # The Superset tests run too: its venv is part of the test set-up (a uv cache makes it seconds);
 # chromium comes with `setup` (system-packages).
 test: setup $(SUPERSET_VENV)/.installed
@@ -111,12 +116,12 @@ bench: setup
 	BENCH_SCALES="$(BENCH_SCALES)" $(BIN)/python -m benchmarks.run --work $(DATA)/bench
 
 lint:
-	$(BIN)/ruff check bma_pipeline bma_pipeline_tests benchmarks
-	$(BIN)/ruff format --check bma_pipeline bma_pipeline_tests benchmarks
+	$(BIN)/ruff check bma_pipeline bma_tools bma_pipeline_tests benchmarks
+	$(BIN)/ruff format --check bma_pipeline bma_tools bma_pipeline_tests benchmarks
 
 format:
-	$(BIN)/ruff format bma_pipeline bma_pipeline_tests benchmarks
-	$(BIN)/ruff check --fix bma_pipeline bma_pipeline_tests benchmarks
+	$(BIN)/ruff format bma_pipeline bma_tools bma_pipeline_tests benchmarks
+	$(BIN)/ruff check --fix bma_pipeline bma_tools bma_pipeline_tests benchmarks
 
 # Local Dagster instance of the demo and `make dev`: default storage, no usage statistics sent.
 $(DATA)/dagster_home/dagster.yaml:

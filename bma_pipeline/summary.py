@@ -1,7 +1,9 @@
 """The run summary: what came in, what was kept, who was on time, how far each group is.
 
 Read from the warehouse after a run; printed by `bma-pipeline run` and written by
-the `run_summary` asset. Figures come from the ledger and the marts only.
+the `run_summary` asset. Figures come from the marts only: files and rows from
+`rpt_submission_file_row_counts`, whose accepted rows are the compliance mart's (a row of a file
+not validated yet is pending, not accepted), so the summary never counts differently from them.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ class RunSummary:
     rows_received: int
     rows_accepted: int
     rows_quarantined: int
+    rows_pending_validation: int  # rows of ingested files validation has not run on yet
     latest_period: str | None  # the latest period with any accepted value
     compliance: dict[str, dict[str, int]]  # period_key → status → units
     group_progress: dict[str, float | None]  # group_code (and CITY) → progress_pct, latest period
@@ -30,16 +33,16 @@ class RunSummary:
 
 def collect_summary(wh: Warehouse) -> RunSummary:
     files = wh.query(
-        "select outcome, count(*) as n from raw.submission_files group by outcome order by outcome"
+        "select outcome, count(*) as n from marts.rpt_submission_file_row_counts "
+        "group by outcome order by outcome"
     )
     rows = wh.query(
         """
-        select count(*) as received,
-               count(*) - count(q.file_id) as accepted,
-               count(q.file_id) as quarantined
-        from raw.submission_rows r
-        left join (select distinct file_id, row_number from raw.quarantined_rows) q
-               on q.file_id = r.file_id and q.row_number = r.row_number
+        select coalesce(sum(n_rows_received), 0) as received,
+               coalesce(sum(n_rows_accepted), 0) as accepted,
+               coalesce(sum(n_rows_quarantined), 0) as quarantined,
+               coalesce(sum(n_rows_pending_validation), 0) as pending
+        from marts.rpt_submission_file_row_counts
         """
     ).iloc[0]
     latest = wh.query(
@@ -78,6 +81,7 @@ def collect_summary(wh: Warehouse) -> RunSummary:
         rows_received=int(rows["received"]),
         rows_accepted=int(rows["accepted"]),
         rows_quarantined=int(rows["quarantined"]),
+        rows_pending_validation=int(rows["pending"]),
         latest_period=latest_key,
         compliance=compliance,
         group_progress=group_progress,
@@ -125,8 +129,10 @@ def format_summary(summary: RunSummary) -> str:
         f"  rows received      {summary.rows_received:>7}",
         f"  rows accepted      {summary.rows_accepted:>7}",
         f"  rows quarantined   {summary.rows_quarantined:>7}",
-        "  submissions (units per period):",
     ]
+    if summary.rows_pending_validation:
+        lines.append(f"  rows not validated {summary.rows_pending_validation:>7}")
+    lines.append("  submissions (units per period):")
     for period_key, counts in summary.compliance.items():
         statuses = ("on_time", "late", "missing", "pending")
         lines.append(

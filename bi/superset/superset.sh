@@ -23,6 +23,8 @@ SUPERSET_WORKERS="${SUPERSET_WORKERS:-2}"
 # The warehouse as the read-only BI role (a password, if any, in BMA_BI_READER_PASSWORD).
 BMA_SUPERSET_WAREHOUSE="${BMA_SUPERSET_WAREHOUSE:-postgresql://bma_bi_reader@127.0.0.1:5432/bma_demo}"
 BMA_SUPERSET_DUCKDB="${BMA_SUPERSET_DUCKDB:-$REPO/data/warehouse.duckdb}"
+# The bundle imported: the committed one (make superset-bundle points it at the definition).
+BMA_SUPERSET_BUNDLE="${BMA_SUPERSET_BUNDLE:-$REPO/bi/superset/bundle}"
 
 PIDFILE="$BMA_SUPERSET_HOME/superset.pid"
 LOG="$BMA_SUPERSET_HOME/superset.log"
@@ -60,8 +62,8 @@ up() {
   fi
   local duckdb_args=()
   [[ -f "$BMA_SUPERSET_DUCKDB" ]] && duckdb_args=(--duckdb "$BMA_SUPERSET_DUCKDB")
-  (cd "$REPO" && "$PIPELINE_PYTHON" -m bma_pipeline.bi.superset_provision import --url "$URL" \
-    --bundle "$REPO/bi/superset/bundle" --warehouse "$BMA_SUPERSET_WAREHOUSE" "${duckdb_args[@]}")
+  (cd "$REPO" && "$PIPELINE_PYTHON" -m bma_tools.superset.provision import --url "$URL" \
+    --bundle "$BMA_SUPERSET_BUNDLE" --warehouse "$BMA_SUPERSET_WAREHOUSE" "${duckdb_args[@]}")
   echo
   echo "Superset: $URL/superset/dashboard/bma-executive/"
   echo "  login: $SUPERSET_ADMIN_USERNAME / $SUPERSET_ADMIN_PASSWORD   (SUPERSET_ADMIN_USERNAME, SUPERSET_ADMIN_PASSWORD)"

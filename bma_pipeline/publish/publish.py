@@ -7,33 +7,19 @@ stays published.
 
 from __future__ import annotations
 
+from bma_pipeline.lineage import mart_models
 from bma_pipeline.warehouse import Warehouse
 
-PUBLISHED_MARTS = (
-    "fct_kpi_progress",
-    "mart_policy_progress",
-    "mart_unit_progress",
-    "mart_group_progress",
-    "mart_submission_compliance",
-    "mart_obstacles",
-    "dim_policy",
-    "dim_kpi",
-    "dim_unit",
-    "dim_group",
-    "dim_dimension",
-    "dim_period",
-    "dim_assignment",
-    "dim_target",
-    "dim_plan_version",
-    "dim_policy_dimension",
-    "dim_project",
-    "mart_project_progress",
-    "mart_plan_revisions",
-)
+
+def published_marts() -> tuple[str, ...]:
+    """Every model in the `marts` schema — the marts and the report models — as the dbt
+    manifest lists them (`bma_pipeline.lineage`): a new mart is published without a list here."""
+    return mart_models()
 
 
-def publish_marts(wh: Warehouse, marts: tuple[str, ...] = PUBLISHED_MARTS) -> dict[str, int]:
+def publish_marts(wh: Warehouse, marts: tuple[str, ...] | None = None) -> dict[str, int]:
     """Snapshot every mart and point its `bi` view at the snapshot; returns row counts."""
+    marts = published_marts() if marts is None else marts
     wh.ensure_schema("bi_store")
     wh.ensure_schema("bi")
     counts: dict[str, int] = {}

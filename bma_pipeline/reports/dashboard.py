@@ -3,9 +3,11 @@
 City and mission-group progress, policies by status per dimension, key projects apart, the 50
 districts' submissions, the most lagging policies with their lead units, the trend over the
 fiscal year, and every policy's status. Figures come from the marts only (the same figures as
-`bi/sql/*.sql` over the `bi` views); charts are plotly with its JavaScript inlined once, so the
-file opens offline. What does not belong here: the meeting packs (`meeting.py`) and any Dagster
-code (`bma_pipeline/defs/reports/dashboards.py`).
+`bi/sql/*.sql` over the `bi` views); derived lists — lead units per policy, the most lagging
+policies — are the report models' (`rpt_*`), so no rule is computed here a second time. Charts
+are plotly with its JavaScript inlined once, so the file opens offline. What does not belong
+here: the meeting packs (`meeting.py`) and any Dagster code
+(`bma_pipeline/defs/reports/dashboards.py`).
 """
 
 from __future__ import annotations
@@ -32,7 +34,6 @@ from bma_pipeline.reports.common import (
 from bma_pipeline.warehouse import Warehouse
 
 DASHBOARD_FILE = "executive_dashboard.html"
-N_LAGGING = 15  # policies listed as most lagging
 
 
 @dataclass
@@ -41,6 +42,7 @@ class DashboardData:
     groups: pd.DataFrame  # mart_group_progress of the period, CITY last
     trend: pd.DataFrame  # mart_group_progress of the year up to the period
     policies: pd.DataFrame  # mart_policy_progress × dim_policy × dim_dimension, with H units
+    lagging: pd.DataFrame  # rpt_most_lagging_policies of the period, most lagging first
     by_dimension: pd.DataFrame  # dimension × status → policies
     districts: pd.DataFrame  # mart_submission_compliance of the 50 districts
     compliance_counts: dict[str, int]  # district status → count
@@ -48,12 +50,6 @@ class DashboardData:
     @property
     def key_projects(self) -> pd.DataFrame:
         return self.policies[self.policies["is_key_project"]]
-
-    @property
-    def lagging(self) -> pd.DataFrame:
-        """Off-track and at-risk policies, lowest progress first."""
-        late = self.policies[self.policies["status"].isin(["off_track", "at_risk"])]
-        return late.sort_values(["progress_pct", "policy_code"]).head(N_LAGGING)
 
 
 def collect_dashboard(wh: Warehouse, period: Period) -> DashboardData:
@@ -80,9 +76,12 @@ def collect_dashboard(wh: Warehouse, period: Period) -> DashboardData:
         select m.policy_code, p.title_th, p.title_en, m.dimension_code,
                d.name_th as dimension_th, d.name_en as dimension_en, m.group_code,
                m.is_key_project, m.n_pairs, m.n_pairs_with_data, m.progress_pct,
-               m.h_progress_pct, m.r_progress_pct, m.status
+               m.h_progress_pct, m.r_progress_pct, m.status, l.lead_units_th as lead_units
         from marts.mart_policy_progress m
         join marts.dim_policy p on p.policy_code = m.policy_code
+        join marts.rpt_policy_lead_units l
+          on l.policy_code = m.policy_code and l.fiscal_year = m.fiscal_year
+         and l.period_no = m.period_no
         left join marts.dim_dimension d on d.dimension_code = m.dimension_code
         where m.fiscal_year = :fiscal_year and m.period_no = :period_no
         order by m.policy_code
@@ -90,18 +89,16 @@ def collect_dashboard(wh: Warehouse, period: Period) -> DashboardData:
         {"fiscal_year": year, "period_no": number},
     )
     policies["is_key_project"] = policies["is_key_project"].astype(bool)
-    lead_units = wh.query(
+    lagging = wh.query(
         """
-        select a.policy_code, a.unit_code, u.name_th, u.abbrev_th
-        from marts.dim_assignment a
-        join marts.dim_unit u on u.unit_code = a.unit_code
-        where a.role = 'H'
-        order by a.policy_code, a.unit_code
-        """
+        select policy_code, title_th, title_en, lead_units_th as lead_units, progress_pct,
+               h_progress_pct, r_progress_pct, status
+        from marts.rpt_most_lagging_policies
+        where fiscal_year = :fiscal_year and period_no = :period_no
+        order by lag_rank
+        """,
+        {"fiscal_year": year, "period_no": number},
     )
-    lead_units["label"] = lead_units["name_th"].fillna(lead_units["unit_code"])
-    leads = lead_units.groupby("policy_code")["label"].agg(", ".join)
-    policies["lead_units"] = policies["policy_code"].map(leads).fillna("–")
 
     dimensions = wh.query(
         "select dimension_code, name_th, name_en from marts.dim_dimension order by dimension_code"
@@ -139,7 +136,7 @@ def collect_dashboard(wh: Warehouse, period: Period) -> DashboardData:
         s: int((districts["compliance_status"] == s).sum()) for s in DISTRICT_STATUS
     }
     return DashboardData(
-        period, groups, trend, policies, by_dimension, districts, compliance_counts
+        period, groups, trend, policies, lagging, by_dimension, districts, compliance_counts
     )
 
 

@@ -8,7 +8,8 @@ periods would make every run cost the whole year.
 
 The fingerprint of period p hashes per-period aggregates of the marts of periods 1 … p of
 the year, the dimensions the reports name, and the report code and templates, so a change
-of data, of names or of layout re-renders. It is stored beside the reports in
+of data, of names or of layout re-renders. Both reports share one fingerprint over what either
+reads (their dbt exposures), report models included. It is stored beside the reports in
 `<reports>/<period>/.<report>.fingerprint` once the reports are written.
 
 What does not belong here: rendering (`dashboard.py`, `meeting.py`).
@@ -43,6 +44,10 @@ _PER_PERIOD = {
     "mart_obstacles": """
         select period_no, count(*), sum(length(obstacles)), max(received_at)
         from marts.mart_obstacles where fiscal_year = :fiscal_year group by period_no""",
+    "rpt_most_lagging_policies": """
+        select period_no, count(*), sum(lag_rank * progress_pct), sum(length(lead_units_th))
+        from marts.rpt_most_lagging_policies where fiscal_year = :fiscal_year
+        group by period_no""",
 }
 _DIMENSIONS = {
     "dim_unit": "select count(*), sum(length(name_th)), sum(length(unit_type)) from marts.dim_unit",
@@ -51,6 +56,8 @@ _DIMENSIONS = {
     "dim_assignment": "select role, count(*) from marts.dim_assignment group by role",
     "dim_group": "select count(*), sum(length(name_th)) from marts.dim_group",
     "dim_dimension": "select count(*), sum(length(name_th)) from marts.dim_dimension",
+    "rpt_policy_lead_units": "select count(*), sum(n_lead_units), sum(length(lead_units_th)) "
+    "from marts.rpt_policy_lead_units",
 }
 
 
@@ -72,6 +79,11 @@ def code_fingerprint() -> str:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def fingerprinted_models() -> set[str]:
+    """The models a fingerprint reads."""
+    return set(_PER_PERIOD) | set(_DIMENSIONS)
 
 
 def period_fingerprints(wh: Warehouse, periods: list[Period]) -> dict[str, str]:

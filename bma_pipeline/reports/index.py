@@ -18,6 +18,7 @@ from bma_pipeline.fiscal import Period
 from bma_pipeline.reports.common import period_label_th, render_template, write_text
 from bma_pipeline.reports.dashboard import DASHBOARD_FILE
 from bma_pipeline.reports.meeting import MEETINGS_DIR
+from bma_pipeline.warehouse import Warehouse
 
 INDEX_FILE = "index.html"
 _PERIOD_DIR = re.compile(r"^\d{4}-P[1-6]$")
@@ -102,6 +103,12 @@ def collect_links(reports_dir: Path, unit_names: Mapping[str, str] | None = None
         "data_docs": data_docs,
         "other": top,
     }
+
+
+def unit_names(wh: Warehouse) -> dict[str, str]:
+    """unit code → Thai name (the code when a unit has none), for the meeting packs' links."""
+    units = wh.query("select unit_code, name_th from marts.dim_unit")
+    return dict(zip(units["unit_code"], units["name_th"].fillna(units["unit_code"]), strict=True))
 
 
 def render_index(reports_dir: Path, unit_names: Mapping[str, str] | None = None) -> Path:

@@ -5,7 +5,9 @@ policies and their status; items needing a decision (off-track KPIs, R units mis
 more periods this year); R units that sent late or not at all; every obstacle (ปัญหาอุปสรรค)
 reported on the unit's policies; and, as the annex, each KPI with every assigned unit's actual
 to date, target to date, ratio and status. The marts are read once per period and split per
-unit in pandas.
+unit in pandas. Which units need attention first and how a KPI's units count by status (its
+decision item included) are the report models' (`rpt_kpi_unit_attention`,
+`rpt_kpi_units_by_status`): a pack lists and looks up, it does not rank or count.
 
 What does not belong here: the executive dashboard (`dashboard.py`) and Dagster code.
 """
@@ -54,7 +56,6 @@ OBSTACLES_CAP = 50
 # resident heap again in RSS (the process tree peaked at 4.9 GB instead of ~2 GB).
 PARALLEL_PACKS_FROM = 300
 ANNEX_DIR = "annex"
-ATTENTION_ORDER = {"off_track": 0, "at_risk": 1, "no_data": 2, "on_track": 3}
 
 
 def _rows_by(frame: pd.DataFrame, column: str) -> dict[str, list[Any]]:
@@ -77,10 +78,11 @@ class MeetingData:
     period: Period
     units: pd.DataFrame  # dim_unit
     policies: pd.DataFrame  # H assignments × mart_policy_progress of the period
-    kpi_rows: pd.DataFrame  # fct_kpi_progress of the period × dim_kpi × dim_unit
-    assignments: pd.DataFrame  # dim_assignment
+    kpi_rows: pd.DataFrame  # fct_kpi_progress × dim_kpi × dim_unit × rpt_kpi_unit_attention
+    assignments: pd.DataFrame  # dim_assignment rows in force at the period
     compliance: pd.DataFrame  # mart_submission_compliance of the year up to the period
     obstacles: pd.DataFrame  # mart_obstacles of the period
+    kpi_counts: pd.DataFrame  # rpt_kpi_units_by_status of the period
 
     @functools.cached_property
     def lead_units(self) -> list[str]:
@@ -146,10 +148,18 @@ class MeetingData:
         return _rows_by(self.obstacles, "policy_code")
 
     @functools.cached_property
+    def counts_by_kpi(self) -> dict[str, Any]:
+        """KPI → its units by status (rpt_kpi_units_by_status)."""
+        return {row.kpi_code: row for row in self.kpi_counts.itertuples()}
+
+    @functools.cached_property
     def blocks_by_policy(self) -> dict[str, PolicyBlocks]:
         """policy → its KPI blocks and off-track items: the same in every pack that shows the
         policy (a national policy has dozens of H units), so built once."""
-        return {code: _policy_blocks(by_kpi) for code, by_kpi in self.kpis_by_policy.items()}
+        return {
+            code: _policy_blocks(by_kpi, self.counts_by_kpi)
+            for code, by_kpi in self.kpis_by_policy.items()
+        }
 
     def policy_blocks(self, policy_code: str) -> PolicyBlocks:
         return self.blocks_by_policy.get(policy_code, NO_BLOCKS)
@@ -164,6 +174,7 @@ class MeetingData:
             "not_on_time_by_unit",
             "repeat_missing_by_unit",
             "obstacles_by_policy",
+            "counts_by_kpi",
             "blocks_by_policy",
         ):
             getattr(self, name)
@@ -179,7 +190,7 @@ class PolicyBlocks:
 NO_BLOCKS = PolicyBlocks([], [], False)  # a policy without KPI rows this period
 
 
-def _policy_blocks(by_kpi: dict[str, list[Any]]) -> PolicyBlocks:
+def _policy_blocks(by_kpi: dict[str, list[Any]], counts: dict[str, Any]) -> PolicyBlocks:
     blocks, off_track = [], []
     for kpi_code in sorted(by_kpi):
         rows = by_kpi[kpi_code]
@@ -190,10 +201,10 @@ def _policy_blocks(by_kpi: dict[str, list[Any]]) -> PolicyBlocks:
                 "all_rows": rows,
                 "attention": by_attention(rows) if cut else rows,
                 "n_rows": len(rows),
-                "summary": kpi_summary(rows),
+                "summary": kpi_summary(rows, counts[kpi_code]),
             }
         )
-        if item := off_track_item(rows):
+        if item := off_track_item(rows, counts[kpi_code]):
             off_track.append(item)
     truncated = any(b["n_rows"] > ANNEX_UNITS_PER_KPI for b in blocks)
     return PolicyBlocks(blocks, off_track, truncated)
@@ -231,6 +242,8 @@ def collect_meetings(wh: Warehouse, period: Period) -> MeetingData:
         join marts.dim_policy p on p.policy_code = m.policy_code
         left join marts.dim_dimension d on d.dimension_code = m.dimension_code
         where a.role = 'H' and m.fiscal_year = :fiscal_year and m.period_no = :period_no
+          and a.fiscal_year = :fiscal_year
+          and :period_no between a.valid_from_period and a.valid_to_period
         order by a.unit_code, m.policy_code
         """,
         {"fiscal_year": year, "period_no": number},
@@ -240,17 +253,25 @@ def collect_meetings(wh: Warehouse, period: Period) -> MeetingData:
         select f.policy_code, f.kpi_code, k.name_th as kpi_th, k.name_en as kpi_en,
                k.measure_unit_th, f.direction, f.aggregation, f.unit_code,
                u.name_th as unit_th, f.role, f.annual_target, f.period_value, f.actual_ytd,
-               f.target_to_date, f.achievement_ratio, f.status
+               f.target_to_date, f.achievement_ratio, f.status, a.attention_rank
         from marts.fct_kpi_progress f
         join marts.dim_kpi k on k.kpi_code = f.kpi_code
         join marts.dim_unit u on u.unit_code = f.unit_code
+        join marts.rpt_kpi_unit_attention a
+          on a.fiscal_year = f.fiscal_year and a.period_no = f.period_no
+         and a.kpi_code = f.kpi_code and a.unit_code = f.unit_code
         where f.fiscal_year = :fiscal_year and f.period_no = :period_no
         order by f.policy_code, f.kpi_code, case when f.role = 'H' then 0 else 1 end,
                  f.unit_code
         """,
         {"fiscal_year": year, "period_no": number},
     )
-    assignments = wh.query("select policy_code, unit_code, role from marts.dim_assignment")
+    assignments = wh.query(
+        "select policy_code, unit_code, role from marts.dim_assignment "
+        "where fiscal_year = :fiscal_year "
+        "and :period_no between valid_from_period and valid_to_period",
+        {"fiscal_year": year, "period_no": number},
+    )
     compliance = wh.query(
         """
         select c.unit_code, u.name_th as unit_th, c.period_no, c.period_key, c.due_date,
@@ -274,51 +295,67 @@ def collect_meetings(wh: Warehouse, period: Period) -> MeetingData:
         """,
         {"fiscal_year": year, "period_no": number},
     )
-    return MeetingData(period, units, policies, kpi_rows, assignments, compliance, obstacles)
+    kpi_counts = wh.query(
+        """
+        select kpi_code, n_units, n_support_units, n_support_on_track, n_support_at_risk,
+               n_support_off_track, n_support_no_data, n_units_off_track,
+               lowest_off_track_ratio, is_decision_item
+        from marts.rpt_kpi_units_by_status
+        where fiscal_year = :fiscal_year and period_no = :period_no
+        """,
+        {"fiscal_year": year, "period_no": number},
+    )
+    return MeetingData(
+        period, units, policies, kpi_rows, assignments, compliance, obstacles, kpi_counts
+    )
 
 
-def _ratio_key(row: Any) -> float:
-    return float("inf") if pd.isna(row.achievement_ratio) else float(row.achievement_ratio)
+def _off_track_first(rows: list[Any], role_h: bool | None = None) -> list[Any]:
+    """The off-track rows in attention order, only lead (True) or supporting (False) units."""
+    return [
+        r
+        for r in by_attention(rows)
+        if r.status == "off_track" and (role_h is None or (r.role == "H") == role_h)
+    ]
 
 
-def kpi_summary(rows: list[Any]) -> dict[str, Any]:
+def kpi_summary(rows: list[Any], counts: Any) -> dict[str, Any]:
     """One KPI on one line: the lead units' figures, and the supporting units by status."""
-    support = [r for r in rows if r.role != "H"]
-    worst = sorted((r for r in support if r.status == "off_track"), key=_ratio_key)
+    worst = _off_track_first(rows, role_h=False)
+    n_more = counts.n_support_off_track - 3
     return {
         "lead": [r for r in rows if r.role == "H"],
-        "n_support": len(support),
-        "support_counts": {s: sum(r.status == s for r in support) for s in PROGRESS_STATUS},
+        "n_support": counts.n_support_units,
+        "support_counts": {s: getattr(counts, f"n_support_{s}") for s in PROGRESS_STATUS},
         "lowest": ", ".join(
             f"{short_unit_name(r.unit_th, r.unit_code)} {fmt_ratio(r.achievement_ratio)}"
             for r in worst[:3]
         )
-        + (f" และอีก {len(worst) - 3}" if len(worst) > 3 else ""),
+        + (f" และอีก {n_more}" if n_more > 0 else ""),
     }
 
 
-def off_track_item(rows: list[Any]) -> dict[str, Any] | None:
-    """A KPI with at least one off-track unit, as an item for decision."""
-    off = sorted((r for r in rows if r.status == "off_track"), key=_ratio_key)
-    if not off:
+def off_track_item(rows: list[Any], counts: Any) -> dict[str, Any] | None:
+    """A KPI with at least one off-track unit (rpt_kpi_units_by_status), as an item for decision."""
+    if not counts.is_decision_item:
         return None
+    off = _off_track_first(rows)
+    n_more = counts.n_units_off_track - 5
     return {
-        "policy_code": off[0].policy_code,
-        "kpi_code": off[0].kpi_code,
-        "kpi_th": off[0].kpi_th,
-        "n_units": len(off),
-        "n_pairs": len(rows),
+        "policy_code": rows[0].policy_code,
+        "kpi_code": rows[0].kpi_code,
+        "kpi_th": rows[0].kpi_th,
+        "n_units": counts.n_units_off_track,
+        "n_pairs": counts.n_units,
         "units": ", ".join(short_unit_name(r.unit_th, r.unit_code) for r in off[:5])
-        + (f" และอีก {len(off) - 5} หน่วยงาน" if len(off) > 5 else ""),
-        "worst_ratio": off[0].achievement_ratio,
+        + (f" และอีก {n_more} หน่วยงาน" if n_more > 0 else ""),
+        "worst_ratio": counts.lowest_off_track_ratio,
     }
 
 
 def by_attention(rows: list[Any]) -> list[Any]:
-    """Units needing attention first: off track, at risk, no data; lowest ratio first."""
-    return sorted(
-        rows, key=lambda r: (ATTENTION_ORDER.get(r.status, len(ATTENTION_ORDER)), _ratio_key(r))
-    )
+    """Units needing attention first, as rpt_kpi_unit_attention ranks them."""
+    return sorted(rows, key=lambda r: r.attention_rank)
 
 
 def annex_view(block: dict[str, Any], unit_code: str) -> dict[str, Any]:

@@ -48,7 +48,7 @@ def test_tile_has_a_header_and_reads_only_the_bi_schema(path: Path):
     assert header[0].startswith("-- Tile: ")
     assert any(line.startswith("-- Same figures as: the executive dashboard") for line in header)
     body = "\n".join(line for line in text.splitlines() if not line.startswith("--"))
-    schemas = set(re.findall(r"\b(\w+)\.(?:mart|dim|fct)_\w+", body))
+    schemas = set(re.findall(r"\b(\w+)\.(?:mart|dim|fct|rpt)_\w+", body))
     assert schemas == {"bi"}, f"{path.name} reads {schemas}"
 
 
@@ -160,12 +160,12 @@ def test_tiles_run_on_postgresql_as_the_bi_reader(report_run, pg_database_url):
     import psycopg
 
     from bma_pipeline.publish.grants import BI_READER_ROLE
-    from bma_pipeline.publish.publish import PUBLISHED_MARTS, publish_marts
+    from bma_pipeline.publish.publish import publish_marts, published_marts
     from bma_pipeline.warehouse import connect
 
     duck: dict[str, list[tuple]] = {}
     with report_run.read() as source, connect(pg_database_url) as target:
-        for mart in PUBLISHED_MARTS:
+        for mart in published_marts():
             types = source.query(
                 "select column_name, data_type from information_schema.columns "
                 "where table_schema = 'marts' and table_name = :mart order by ordinal_position",

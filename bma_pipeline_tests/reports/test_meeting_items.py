@@ -10,7 +10,7 @@ from bma_pipeline.reports.meeting import MeetingData, meeting_context
 PERIOD = Period(2566, 3)
 
 
-def _kpi_row(unit: str, role: str, ratio: float | None, status: str) -> dict:
+def _kpi_row(unit: str, role: str, ratio: float | None, status: str, attention_rank: int) -> dict:
     return {
         "policy_code": "P001",
         "kpi_code": "K0001",
@@ -28,7 +28,20 @@ def _kpi_row(unit: str, role: str, ratio: float | None, status: str) -> dict:
         "target_to_date": 30.0,
         "achievement_ratio": ratio,
         "status": status,
+        "attention_rank": attention_rank,  # rpt_kpi_unit_attention's, given by hand
     }
+
+
+def _kpi_counts(n_support: int, on: int, at_risk: int, off: int, no_data: int, lowest: float):
+    """rpt_kpi_units_by_status's row for K0001 (one lead unit), given by hand."""
+    return pd.DataFrame(
+        [
+            {"kpi_code": "K0001", "n_units": n_support + 1, "n_support_units": n_support,
+             "n_support_on_track": on, "n_support_at_risk": at_risk, "n_support_off_track": off,
+             "n_support_no_data": no_data, "n_units_off_track": off,
+             "lowest_off_track_ratio": lowest, "is_decision_item": off > 0},
+        ]
+    )  # fmt: skip
 
 
 def _compliance(unit: str, statuses: list[str]) -> list[dict]:
@@ -49,7 +62,8 @@ def _compliance(unit: str, statuses: list[str]) -> list[dict]:
 
 def meeting_data() -> MeetingData:
     """PWD leads P001; districts 1001–1003 support it; 1001 missed P1 and P3, 1002 was late in
-    P3 and is off track, 1003 missed only P2; PWD (H) itself is never listed as R."""
+    P3 and is off track, 1003 missed only P2; PWD (H) itself is never listed as R. Attention:
+    1002 (off track) first, then 1003 (at risk), 1001 (no data), PWD (on track)."""
     units = pd.DataFrame(
         [
             {"unit_code": "PWD", "unit_type": "department", "name_th": "สำนักการโยธา",
@@ -67,10 +81,10 @@ def meeting_data() -> MeetingData:
     )  # fmt: skip
     kpi_rows = pd.DataFrame(
         [
-            _kpi_row("PWD", "H", 1.0, "on_track"),
-            _kpi_row("1001", "R", None, "no_data"),
-            _kpi_row("1002", "R", 0.5, "off_track"),
-            _kpi_row("1003", "R", 0.9, "at_risk"),
+            _kpi_row("PWD", "H", 1.0, "on_track", 4),
+            _kpi_row("1001", "R", None, "no_data", 3),
+            _kpi_row("1002", "R", 0.5, "off_track", 1),
+            _kpi_row("1003", "R", 0.9, "at_risk", 2),
         ]
     )
     assignments = pd.DataFrame(
@@ -91,7 +105,10 @@ def meeting_data() -> MeetingData:
              "received_at": pd.Timestamp("2023-04-12 10:00")},
         ]
     )  # fmt: skip
-    return MeetingData(PERIOD, units, policies, kpi_rows, assignments, compliance, obstacles)
+    counts = _kpi_counts(3, on=0, at_risk=1, off=1, no_data=1, lowest=0.5)
+    return MeetingData(
+        PERIOD, units, policies, kpi_rows, assignments, compliance, obstacles, counts
+    )
 
 
 def test_repeated_missing_supporting_units_need_a_decision():
@@ -117,13 +134,14 @@ def test_off_track_kpis_name_their_units():
 
 def national_data(n_support: int) -> MeetingData:
     """A nationwide-sized policy: PWD leads P001 with `n_support` R units, every one of which
-    missed this period; units 0–4 are off track (worst first: R0004 … R0000), the rest on track."""
+    missed this period; units 0–4 are off track (worst first: R0004 … R0000), the rest on track
+    (at 1.0, as PWD: the lead unit first, then by code)."""
     data = meeting_data()
     codes = [f"R{i:04d}" for i in range(n_support)]
-    rows = [_kpi_row("PWD", "H", 1.0, "on_track")]
+    rows = [_kpi_row("PWD", "H", 1.0, "on_track", 6)]
     rows += [
-        _kpi_row(code, "R", 0.1 * (5 - i), "off_track") if i < 5 else
-        _kpi_row(code, "R", 1.0, "on_track")
+        _kpi_row(code, "R", 0.1 * (5 - i), "off_track", 5 - i) if i < 5 else
+        _kpi_row(code, "R", 1.0, "on_track", i + 2)
         for i, code in enumerate(codes)
     ]  # fmt: skip
     return MeetingData(
@@ -138,6 +156,7 @@ def national_data(n_support: int) -> MeetingData:
             [c for code in codes for c in _compliance(code, ["on_time"] * 2 + ["missing"])]
         ),
         data.obstacles,
+        _kpi_counts(n_support, on=n_support - 5, at_risk=0, off=5, no_data=0, lowest=0.1),
     )
 
 

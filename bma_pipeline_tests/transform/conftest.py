@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from bma_pipeline.publish.publish import PUBLISHED_MARTS
+from bma_pipeline.publish.publish import published_marts
 
 from . import golden_fixture
 
@@ -32,7 +32,7 @@ PG_USER = os.environ.get("BMA_TEST_PG_USER", "postgres")
 PG_PASSWORD = os.environ.get("BMA_TEST_PG_PASSWORD", "")
 PG_ADMIN_DBNAME = os.environ.get("BMA_TEST_PG_DBNAME", "test")
 
-MARTS = list(PUBLISHED_MARTS)  # every mart is published to `bi`
+MARTS = list(published_marts())  # every mart is published to `bi`
 
 
 @dataclass

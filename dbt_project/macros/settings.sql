@@ -57,6 +57,7 @@
         'on_track_threshold': var('on_track_threshold', 1.0),
         'at_risk_threshold': var('at_risk_threshold', 0.8),
         'ratio_cap': var('ratio_cap', 1.2),
+        'most_lagging_policies': var('most_lagging_policies', 15),
     } -%}
     {%- if name not in values -%}
         {{- exceptions.raise_compiler_error("unknown setting '" ~ name ~ "'") -}}
@@ -79,8 +80,15 @@
             ~ "at_risk_threshold=" ~ at_risk ~ ", on_track_threshold=" ~ on_track ~ ", ratio_cap=" ~ cap
         ) -}}
     {%- endif -%}
+    {%- set most_lagging = values['most_lagging_policies'] | string | trim -%}
+    {%- if not most_lagging.isdigit() or most_lagging | int < 1 -%}
+        {{- exceptions.raise_compiler_error("var most_lagging_policies = '" ~ most_lagging ~ "' must be a whole number of policies ≥ 1") -}}
+    {%- endif -%}
     {%- if name == 'deadline_days' -%}
         {{- return(deadline_days | int) -}}
+    {%- endif -%}
+    {%- if name == 'most_lagging_policies' -%}
+        {{- return(most_lagging | int) -}}
     {%- endif -%}
     {{- return(values[name] | float) -}}
 {%- endmacro %}

@@ -5,7 +5,7 @@ import dagster as dg
 from bma_pipeline.defs.resources import OWNER, WAREHOUSE_POOL, PipelineSettings, WarehouseResource
 from bma_pipeline.defs.retries import retry_on_transient_errors
 from bma_pipeline.publish.gate import run_gate
-from bma_pipeline.publish.publish import PUBLISHED_MARTS, publish_marts
+from bma_pipeline.publish.publish import publish_marts, published_marts
 
 
 @dg.asset(
@@ -15,7 +15,7 @@ from bma_pipeline.publish.publish import PUBLISHED_MARTS, publish_marts
     "only when the Great Expectations gate passes; otherwise the last good build stays.",
     kinds={"sql"},
     owners=[OWNER],
-    deps=[dg.AssetKey(["marts", name]) for name in PUBLISHED_MARTS],
+    deps=[dg.AssetKey(["marts", name]) for name in published_marts()],
     pool=WAREHOUSE_POOL,
 )
 def bi_published(

@@ -6,17 +6,9 @@ import json
 
 import dagster as dg
 
+from bma_pipeline.defs.reports.dashboards import exposure_keys
 from bma_pipeline.defs.resources import OWNER, PipelineSettings, WarehouseResource
 from bma_pipeline.summary import collect_summary, format_summary
-
-MART_KEYS = [
-    dg.AssetKey(["marts", name])
-    for name in (
-        "fct_kpi_progress",
-        "mart_group_progress",
-        "mart_submission_compliance",
-    )
-]
 
 
 @dg.asset(
@@ -25,7 +17,7 @@ MART_KEYS = [
     "late and missing; progress per mission group and for the city.",
     kinds={"python"},
     owners=[OWNER],
-    deps=MART_KEYS,
+    deps=exposure_keys("run_summary"),  # its dbt exposure's depends_on
 )
 def run_summary(warehouse: WarehouseResource, settings: PipelineSettings) -> dg.MaterializeResult:
     with warehouse.connect(read_only=True) as wh:

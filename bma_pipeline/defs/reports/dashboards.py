@@ -12,8 +12,10 @@ from pathlib import Path
 import dagster as dg
 from pydantic import Field
 
+from bma_pipeline import lineage
 from bma_pipeline.defs.partitions import period_of, period_partitions
 from bma_pipeline.defs.resources import OWNER, WAREHOUSE_POOL, PipelineSettings, WarehouseResource
+from bma_pipeline.defs.transform.translator import BmaDbtTranslator
 from bma_pipeline.fiscal import Period
 from bma_pipeline.reports.common import periods_to_render
 from bma_pipeline.reports.dashboard import render_dashboard
@@ -23,17 +25,24 @@ from bma_pipeline.reports.freshness import (
     period_fingerprints,
     record_rendered,
 )
-from bma_pipeline.reports.index import render_index
+from bma_pipeline.reports.index import render_index, unit_names
 from bma_pipeline.reports.meeting import default_workers, render_meeting_reports
 from bma_pipeline.warehouse import Warehouse
 
 PUBLISHED = dg.AssetKey(["bi", "published_marts"])
 
 
-def _marts(*names: str) -> list[dg.AssetKey]:
-    """The marts a report reads, and the publish step: reports render only builds that passed
+def exposure_keys(exposure: str) -> list[dg.AssetKey]:
+    """The asset keys of the dbt models a report reads: its exposure's `depends_on` in the
+    manifest (`bma_pipeline.lineage`), keyed as the dbt assets are."""
+    translator = BmaDbtTranslator()
+    return [translator.get_asset_key(node) for node in lineage.exposure_model_nodes(exposure)]
+
+
+def _published_reads(exposure: str) -> list[dg.AssetKey]:
+    """The models a report reads, and the publish step: reports render only builds that passed
     the publish gate, so they show the figures BI tools see (a failed gate keeps both)."""
-    return [dg.AssetKey(["marts", name]) for name in names] + [PUBLISHED]
+    return [*exposure_keys(exposure), PUBLISHED]
 
 
 def _periods(context: dg.AssetExecutionContext, wh: Warehouse) -> list[Period]:
@@ -87,17 +96,7 @@ def _as_of_label(settings: PipelineSettings) -> str:
     owners=[OWNER],
     partitions_def=period_partitions,
     pool=WAREHOUSE_POOL,  # DuckDB: a reader cannot open the file while a writer holds it
-    deps=_marts(
-        "mart_group_progress",
-        "mart_policy_progress",
-        "mart_submission_compliance",
-        "dim_policy",
-        "dim_dimension",
-        "dim_group",
-        "dim_unit",
-        "dim_assignment",
-        "fct_kpi_progress",
-    ),
+    deps=_published_reads("executive_dashboard"),
 )
 def executive_dashboard(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, settings: PipelineSettings
@@ -156,16 +155,7 @@ class MeetingReportsConfig(dg.Config):
     owners=[OWNER],
     partitions_def=period_partitions,
     pool=WAREHOUSE_POOL,
-    deps=_marts(
-        "fct_kpi_progress",
-        "mart_policy_progress",
-        "mart_submission_compliance",
-        "mart_obstacles",
-        "dim_assignment",
-        "dim_policy",
-        "dim_kpi",
-        "dim_unit",
-    ),
+    deps=_published_reads("meeting_reports"),
 )
 def meeting_reports(
     context: dg.AssetExecutionContext,
@@ -230,13 +220,12 @@ def meeting_reports(
         executive_dashboard,
         meeting_reports,
         dg.AssetKey(["submission_feedback"]),
-        PUBLISHED,
         dg.AssetKey(["run_summary"]),
+        *_published_reads("report_index"),
     ],
 )
 def report_index(warehouse: WarehouseResource, settings: PipelineSettings) -> dg.MaterializeResult:
     with warehouse.connect(read_only=True) as wh:
-        units = wh.query("select unit_code, name_th from marts.dim_unit")
-    names = dict(zip(units["unit_code"], units["name_th"].fillna(units["unit_code"]), strict=True))
+        names = unit_names(wh)
     path = render_index(settings.reports_path, names)
     return dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(str(path.resolve()))})

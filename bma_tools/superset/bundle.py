@@ -1,11 +1,13 @@
-"""The executive dashboard as a Superset import bundle (YAML, the v1 export format).
+"""The executive dashboard's definition for Superset (an import bundle, the v1 YAML format).
 
 What belongs here: the datasets (SQL over the `bi` views only), the charts with their
 `params` and `query_context` (the chart-data API, thumbnails and alerts run the stored
 query context; the browser builds its own from `params`), and the dashboard layout, all with
-fixed UUIDs so a re-import overwrites instead of duplicating. `write_bundle` renders them into
-`bi/superset/bundle/` (committed); `python -m bma_pipeline.bi.superset_bundle` regenerates it,
-and a test fails when the committed YAML drifts from this file.
+fixed UUIDs so a re-import overwrites instead of duplicating. This is the input of
+`make superset-bundle`, which imports it into a scratch Superset and commits Superset's own
+export of it as `bi/superset/bundle/` (`export.py`); a test fails when the committed export no
+longer holds every setting made here. `python -m bma_tools.superset.bundle --out DIR` writes
+the definition alone.
 
 Every chart shows the *current period*: the latest period whose submission deadline has
 passed (a unit's compliance is no longer `pending`), so periods still being reported do not
@@ -33,7 +35,7 @@ def fixed_uuid(name: str) -> str:
 
 DATABASE_UUID = fixed_uuid("database/bma_bi")
 DATABASE_NAME = "BMA warehouse (bi, read-only)"
-# Replaced at import time by the URL of the warehouse (see bma_pipeline.bi.superset_provision).
+# Replaced at import time by the URL of the warehouse (see bma_tools.superset.provision).
 DATABASE_URI_PLACEHOLDER = "postgresql://bma_bi_reader@127.0.0.1:5432/bma"
 DASHBOARD_UUID = fixed_uuid("dashboard/executive")
 DASHBOARD_SLUG = "bma-executive"
@@ -273,7 +275,40 @@ DISTRICT_COMPLIANCE = Dataset(
     ),
 )
 
-DATASETS = (GROUP_PROGRESS, GROUP_TREND, POLICY_PROGRESS, KEY_PROJECTS, DISTRICT_COMPLIANCE)
+MOST_LAGGING = Dataset(
+    table_name="bma_most_lagging_current",
+    description="นโยบายที่ล่าช้าที่สุด: ล่าช้ากว่าแผนหรือเสี่ยง ความก้าวหน้าต่ำสุดก่อน งวดล่าสุดที่ครบกำหนดส่ง "
+    "(bi.rpt_most_lagging_policies: the same list as the executive dashboard and bi/sql)",
+    sql=(
+        "select l.period_key, l.lag_rank, l.policy_code, l.title_th, l.group_code,\n"
+        "       g.name_th as group_name_th, l.lead_units_th, l.progress_pct, l.h_progress_pct,\n"
+        "       l.r_progress_pct, l.status,\n"
+        f"       {_case('l.status', STATUS_TH, 'ไม่มีข้อมูล')} as status_th\n"
+        "from bi.rpt_most_lagging_policies l\n"
+        "join bi.dim_group g on g.group_code = l.group_code\n"
+        f"join ({CURRENT_PERIOD_SQL}) c\n"
+        "  on c.fiscal_year = l.fiscal_year and c.period_no = l.period_no"
+    ),
+    columns=(
+        Column("lag_rank", "INTEGER", "อันดับ"),
+        Column("lead_units_th", "VARCHAR", "หน่วยงานรับผิดชอบหลัก"),
+        *(
+            c
+            for c in _POLICY_COLUMNS
+            if c.name not in ("dimension_code", "dimension_name_th", "is_key_project")
+        ),
+    ),
+    metrics=(PROGRESS, COUNT_METRIC),
+)
+
+DATASETS = (
+    GROUP_PROGRESS,
+    GROUP_TREND,
+    POLICY_PROGRESS,
+    KEY_PROJECTS,
+    MOST_LAGGING,
+    DISTRICT_COMPLIANCE,
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -417,6 +452,16 @@ _POLICY_TABLE = [
     "r_progress_pct",
     "status_th",
 ]
+_LAGGING_TABLE = [
+    "lag_rank",
+    "policy_code",
+    "title_th",
+    "lead_units_th",
+    "progress_pct",
+    "h_progress_pct",
+    "r_progress_pct",
+    "status_th",
+]
 _DISTRICT_TABLE = [
     "unit_code",
     "unit_name_th",
@@ -530,31 +575,15 @@ CHARTS = (
         query=_table_query(_POLICY_TABLE, [("progress_pct", True)], 1000),
     ),
     Chart(
+        # the dataset holds the list (rpt_most_lagging_policies): the chart only orders it
         key="lagging_policies",
-        title="10 นโยบายที่ล่าช้าที่สุด",
-        description="นโยบายที่มีร้อยละความก้าวหน้าต่ำที่สุด 10 อันดับ งวดล่าสุด",
+        title="นโยบายที่ล่าช้าที่สุด",
+        description="นโยบายที่ล่าช้ากว่าแผนหรือเสี่ยง ความก้าวหน้าต่ำสุดก่อน (ไม่เกิน 15 นโยบาย) งวดล่าสุด "
+        "พร้อมหน่วยงานรับผิดชอบหลัก",
         viz_type="table",
-        dataset=POLICY_PROGRESS,
-        params={
-            **_table_params(_POLICY_TABLE, [("progress_pct", True)], 10),
-            "adhoc_filters": [
-                {
-                    "clause": "WHERE",
-                    "expressionType": "SQL",
-                    "sqlExpression": "progress_pct IS NOT NULL",
-                    "filterOptionName": "filter_lagging_has_data",
-                    "isExtra": False,
-                    "isNew": False,
-                    "subject": None,
-                    "operator": None,
-                    "comparator": None,
-                }
-            ],
-        },
-        query={
-            **_table_query(_POLICY_TABLE, [("progress_pct", True)], 10),
-            "extras": {"having": "", "where": "(progress_pct IS NOT NULL)"},
-        },
+        dataset=MOST_LAGGING,
+        params=_table_params(_LAGGING_TABLE, [("lag_rank", True)], 1000),
+        query=_table_query(_LAGGING_TABLE, [("lag_rank", True)], 1000),
     ),
     Chart(
         key="district_compliance_summary",
@@ -791,7 +820,6 @@ def dashboard_config() -> dict[str, Any]:
             "expanded_slices": {},
             "timed_refresh_immune_slices": [],
             "cross_filters_enabled": False,
-            "default_filters": "{}",
             "chart_configuration": {},
             "global_chart_configuration": {
                 "scope": {"rootPath": ["ROOT_ID"], "excluded": []},
@@ -803,7 +831,7 @@ def dashboard_config() -> dict[str, Any]:
     }
 
 
-def _slug(text: str) -> str:
+def slug(text: str) -> str:
     return "".join(ch if ch.isalnum() and ch.isascii() else "_" for ch in text).strip("_")
 
 
@@ -815,11 +843,11 @@ def bundle_files(database_uri: str = DATABASE_URI_PLACEHOLDER) -> dict[str, dict
             "type": "Dashboard",
             "timestamp": "2026-11-25T00:00:00+00:00",
         },
-        f"databases/{_slug(DATABASE_NAME)}.yaml": database_config(database_uri),
+        f"databases/{slug(DATABASE_NAME)}.yaml": database_config(database_uri),
         f"dashboards/{DASHBOARD_SLUG}.yaml": dashboard_config(),
     }
     for ds in DATASETS:
-        files[f"datasets/{_slug(DATABASE_NAME)}/{ds.table_name}.yaml"] = dataset_config(ds)
+        files[f"datasets/{slug(DATABASE_NAME)}/{ds.table_name}.yaml"] = dataset_config(ds)
     for chart in CHARTS:
         files[f"charts/{chart.key}.yaml"] = chart_config(chart)
     return files
@@ -841,7 +869,7 @@ def write_bundle(out: Path) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path("bi/superset/bundle"))
+    parser.add_argument("--out", type=Path, required=True, help="folder for the definition")
     args = parser.parse_args(argv)
     for path in write_bundle(args.out):
         print(path)

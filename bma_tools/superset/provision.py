@@ -28,7 +28,7 @@ from typing import Any
 
 import yaml
 
-from bma_pipeline.bi import superset_bundle as sb
+from bma_tools.superset import bundle as sb
 
 DUCKDB_DATABASE_UUID = sb.fixed_uuid("database/bma_duckdb")
 DUCKDB_DATABASE_NAME = "BMA warehouse (DuckDB file, read-only)"
@@ -131,6 +131,14 @@ class SupersetClient:
         query = {"filters": [{"col": column, "opr": "eq", "value": value}], "page_size": 100}
         encoded = urllib.parse.quote(json.dumps(query))
         return self.json("GET", f"/api/v1/{resource}/?q={encoded}")["result"]
+
+    def export_dashboard(self, dashboard_id: int) -> bytes:
+        """The dashboard with its charts, datasets and database, as Superset's export ZIP."""
+        query = urllib.parse.quote(f"!({dashboard_id})")
+        status, data = self._request("GET", f"/api/v1/dashboard/export/?q={query}")
+        if status != 200:
+            raise SupersetError(f"dashboard export failed: HTTP {status}: {data[:500]!r}")
+        return data
 
     def chart_data(self, chart_id: int) -> dict[str, Any]:
         """The chart's stored query context, run: what alerts, reports and thumbnails see."""

@@ -151,10 +151,12 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     out = Path(args.out).resolve()
     for path in report.plan_files:
         print(f"plan: {path.relative_to(out)}")
+    n_minutes = len(report.minutes.files_written) if report.minutes else 0
     print(
-        f"generated {len(report.plan_files)} plans and {len(report.files_written)} "
-        f"submission files, {report.n_rows} rows ({report.n_bad_rows} deliberately bad) for "
-        f"FY{args.fiscal_year} periods {args.periods} into {out}"
+        f"generated {len(report.plan_files)} plans, {n_minutes} meeting minutes and "
+        f"{len(report.files_written)} submission files, {report.n_rows} rows "
+        f"({report.n_bad_rows} deliberately bad) for FY{args.fiscal_year} periods "
+        f"{args.periods} into {out}"
     )
     return 0
 

@@ -33,6 +33,7 @@ from bma_pipeline.columns import STATUS, SUBMISSION
 from bma_pipeline.fiscal import DEFAULT_DEADLINE_DAYS, THAI_MONTHS_SHORT, Period
 from bma_pipeline.reference.catalog import Catalog
 from bma_sample.catalogue import Revision, sample_catalogue
+from bma_sample.minutes import MinutesReport, write_sample_minutes
 from bma_sample.plans import revised_catalogue, write_sample_plans
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
@@ -109,6 +110,7 @@ class GenerationReport:
     n_bad_rows: int = 0  # rows validation must reject (both rows of a duplicated KPI)
     bad_rows_by_kind: dict[str, int] = field(default_factory=dict)
     plan_files: list[Path] = field(default_factory=list)  # the plans the files report against
+    minutes: MinutesReport | None = None  # the H–R meetings' minutes
     late: list[tuple[str, int]] = field(default_factory=list)  # first file after the due date
     missing: list[tuple[str, int]] = field(default_factory=list)  # no file for the period
     resubmitted: list[tuple[str, int]] = field(default_factory=list)  # a corrected file later
@@ -170,6 +172,7 @@ def generate_submissions(
     catalog: Catalog | None = None,
     revision: Revision | None = None,
     plans: bool = True,
+    minutes: bool = True,
 ) -> GenerationReport:
     """Write one file per unit per period into `out_dir/<unit_code>/` and set its mtime, and
     (with `plans`) the plans they report against into `out_dir/<unit_code>/plans/`.
@@ -271,6 +274,15 @@ def generate_submissions(
                 report.resubmitted.append((unit_code, period_no))
 
     report.bad_rows_by_kind = dict(sorted(bad_kinds.items()))
+    if minutes:
+        revised = (
+            revised_catalogue(catalog, fiscal_year, revision) if revision is not None else catalog
+        )
+        of_period = {
+            p: revised if revision is not None and p >= revision.effective_from else catalog
+            for p in report.periods
+        }
+        report.minutes = write_sample_minutes(out_dir, fiscal_year, report.periods, seed, of_period)
     return report
 
 

@@ -1,23 +1,25 @@
-"""Write an action plan as the workbook plan intake reads (DOMAIN §8): Thai sheet names and
-headers first, English labels beneath, drop-downs for the enumerations and yes/no columns.
+"""Write a workbook the way intake reads it (DOMAIN §8) — an action plan, meeting minutes: Thai
+sheet names and headers first, English labels beneath, drop-downs for the enumerations and
+yes/no columns.
 
-What belongs here: `PlanContent` (a plan's rows, sheet by sheet, in canonical columns) and
-`write_plan_workbook`, which lays it out from the column registry — the same declarations
-intake reads, so a written plan reads back as written. Used by `bma-pipeline plan-template`
-(the plan in force, to revise and send back) and by the sample generator. What does not:
-choosing the rows (`template.py`, the generator) or reading plans (intake).
+What belongs here: `write_workbook`, which lays out any workbook kind's sheets from the column
+registry — the same declarations intake reads, so a written workbook reads back as written —
+and `PlanContent` with `write_plan_workbook` for plans. Used by `bma-pipeline plan-template`
+and `minutes-template` and by the sample generator. What does not: choosing the rows
+(`template.py`, the generator) or reading workbooks (intake).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
 import xlsxwriter
 
-from bma_pipeline.columns import PLAN, Column, Layout
+from bma_pipeline.columns import PLAN, Column, Layout, Workbook
 
 YES, NO = "ใช่", "ไม่ใช่"
 TITLE_ROW, HEADER_ROW, LABEL_ROW = 0, 1, 2  # 0-based rows of each sheet
@@ -58,8 +60,12 @@ def _cell(column: Column, value: object) -> object:
     if column.kind == "list":
         return ", ".join(value) if isinstance(value, list | tuple) else str(value)
     if column.kind in ("number", "fiscal_year", "period"):
+        if isinstance(value, str):
+            return value  # a period key such as 2566-P3
         number = float(value)
         return int(number) if number.is_integer() else number
+    if column.kind == "date" and isinstance(value, date | datetime):
+        return f"{value.day:02d}/{value.month:02d}/{value.year + 543}"  # as BMA writes dates
     return str(value)
 
 
@@ -120,8 +126,20 @@ def _write_sheet(book: xlsxwriter.Workbook, layout: Layout, frame: pd.DataFrame,
 def write_plan_workbook(
     content: PlanContent, path: Path, title: str, created: datetime | None = None
 ) -> Path:
-    """Write the plan to `path` (an .xlsx), every sheet even when it has no rows. With
-    `created`, the workbook's creation time is that, so the same plan gives the same bytes."""
+    """Write the plan to `path` (an .xlsx), every sheet even when it has no rows."""
+    frames = {layout.name: content.sheet(layout.name) for layout in PLAN.sheets}
+    return write_workbook(PLAN, frames, path, title, created)
+
+
+def write_workbook(
+    kind: Workbook,
+    frames: Mapping[str, pd.DataFrame],
+    path: Path,
+    title: str,
+    created: datetime | None = None,
+) -> Path:
+    """Write each sheet of the kind (rows from `frames[sheet]`, none when absent) to `path`.
+    With `created`, the workbook's creation time is that, so the same rows give the same bytes."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     book = xlsxwriter.Workbook(
@@ -130,8 +148,9 @@ def write_plan_workbook(
     if created is not None:
         book.set_properties({"created": created})
     try:
-        for layout in PLAN.sheets:
-            _write_sheet(book, layout, content.sheet(layout.name), f"{title} — {layout.label_th}")
+        for layout in kind.sheets:
+            rows = frames.get(layout.name, pd.DataFrame())
+            _write_sheet(book, layout, rows, f"{title} — {layout.label_th}")
     finally:
         book.close()
     return path

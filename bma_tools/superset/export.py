@@ -14,8 +14,9 @@ query contexts (UUIDs stay); the warehouse URL (provisioning sets it at import);
 carrying ids (files are named after the chart key, dataset table, database and dashboard
 slug instead); the order of a dataset's columns and metrics (Superset writes them neither in the
 imported order nor sorted, so nothing guarantees it from one import to the next: they are
-sorted by name); and YAML is written as UTF-8 so Thai stays readable (Superset escapes it). What does not belong here: the definition (`bundle.py`) and the REST client and
-import (`provision.py`).
+sorted by name); and YAML is written as UTF-8 so Thai stays readable (Superset escapes it).
+What does not belong here: the definition (`bundle.py`) and the REST client and import
+(`provision.py`).
 """
 
 from __future__ import annotations

@@ -100,7 +100,7 @@ def judge_minutes(
                 r,
                 lambda row: window is None
                 or pd.isna(row.meeting_date)
-                or window[0] <= row.meeting_date <= window[1],
+                or window[0] <= pd.Timestamp(row.meeting_date).date() <= window[1],
             )),
         ],
     )  # fmt: skip

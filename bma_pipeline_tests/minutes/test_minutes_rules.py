@@ -178,3 +178,21 @@ def test_the_same_decision_number_twice_quarantines_both_rows():
 def test_an_owner_that_is_no_unit_is_named_as_such():
     verdicts = judge({"commitments": {0: {"owner_unit": "XYZ"}}})
     assert verdicts["commitments"]["reason_codes"].tolist() == ["unknown_unit"]
+
+
+@pytest.mark.parametrize(
+    ("meeting_date", "quarantined"), [("15/03/2566", False), ("15/01/2566", True)]
+)
+def test_dates_read_back_from_the_ledger_are_judged_like_parsed_ones(meeting_date, quarantined):
+    """The ledger hands dates back as timestamps (a DATE column read by pandas)."""
+    sheets = {}
+    for sheet, rows in GOOD.items():
+        rows = [dict(row, meeting_date=meeting_date) if sheet == "meeting" else row for row in rows]
+        frame = parse_sheets([_table(sheet, rows)], MINUTES.sheet(sheet))[0]
+        for column in MINUTES.sheet(sheet).columns:
+            if column.kind == "date":
+                frame[column.name] = pd.to_datetime(frame[column.name])
+        sheets[sheet] = frame
+    verdicts = judge_minutes(sheets, CONTEXT)
+    assert (not verdicts["meeting"].empty) == quarantined
+    assert all(verdicts[s].empty for s in ("attendance", "commitments", "updates")) != quarantined

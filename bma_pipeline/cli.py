@@ -293,7 +293,8 @@ def _cmd_plan_template(args: argparse.Namespace) -> int:
 def _cmd_check_plan(args: argparse.Namespace) -> int:
     import warnings
 
-    from bma_pipeline.plans.check import check_plan_file, format_plan_result
+    from bma_pipeline.plans.check import check_plan_file
+    from bma_pipeline.validation.workbook_check import format_workbook_check
 
     path = Path(args.file)
     if not path.is_file():
@@ -313,7 +314,7 @@ def _cmd_check_plan(args: argparse.Namespace) -> int:
         else:
             with _read_warehouse(args.warehouse) as wh:
                 result = check_plan_file(path, args.unit, wh)
-    print(format_plan_result(result))
+    print(format_workbook_check(result))
     return 0 if result.accepted else 1
 
 

@@ -21,8 +21,8 @@ import pandas as pd
 
 from bma_pipeline.columns import MINUTES
 from bma_pipeline.fiscal import DEFAULT_DEADLINE_DAYS, Period
-from bma_pipeline.plans.workbook import write_workbook
 from bma_pipeline.reference.catalog import Catalog
+from bma_pipeline.workbook_writer import write_workbook
 from bma_sample.plans import _set_mtime
 
 NEVER_MEETS = "CPD"  # one lead unit never sends minutes

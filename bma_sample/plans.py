@@ -5,7 +5,8 @@ its catalogue through.
 What belongs here: writing them (`write_sample_plans`) with the pipeline's own plan writer,
 and the catalogue as the revision leaves it (`revised_catalogue`, for the submissions the
 sample units send from the revision's period on). What does not: the plan layout
-(`bma_pipeline/plans/workbook.py`) or the sample data (`catalogue.py`).
+(`bma_pipeline/plans/workbook.py`, `bma_pipeline/workbook_writer.py`) or the sample data
+(`catalogue.py`).
 """
 
 from __future__ import annotations

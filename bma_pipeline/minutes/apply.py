@@ -68,8 +68,11 @@ def minutes_context(
     )
 
 
-def _other_commitments(wh: Warehouse, sender: str, file_id: int, period: Period | None):
-    """Commitment ids `sender` made in accepted rows of minutes for other meetings."""
+def commitments_made_elsewhere(
+    wh: Warehouse, sender: str, period: Period | None, file_id: int | None = None
+) -> frozenset[str]:
+    """Commitment ids `sender` made in accepted rows of minutes for meetings other than
+    `period`'s (and in files other than `file_id`)."""
     made = wh.query(
         f"""
         select c.commitment_id, m.period_fiscal_year as fiscal_year, m.period_key as period_no
@@ -83,7 +86,7 @@ def _other_commitments(wh: Warehouse, sender: str, file_id: int, period: Period 
               where q.file_id = c.file_id and q.sheet = c.sheet and q.row_number = c.row_number
           )
         """,
-        {"sender": sender, "file": file_id},
+        {"sender": sender, "file": -1 if file_id is None else file_id},
     )
     if period is not None:
         same = (made["fiscal_year"] == period.fiscal_year) & (made["period_no"] == period.period_no)
@@ -116,7 +119,7 @@ def validate_pending_minutes(
         )
         sheets = {name: frame.reset_index(drop=True) for name, frame in rows.groupby("sheet")}
         period = meeting_period(sheets.get("meeting"))
-        others = _other_commitments(wh, file.unit_folder, file_id, period)
+        others = commitments_made_elsewhere(wh, file.unit_folder, period, file_id)
         context = minutes_context(file.unit_folder, period, plan, others, deadline_days, grace_days)
         verdicts = judge_minutes(sheets, context)
         report.add(len(rows), record_verdicts(wh, MINUTES, file_id, verdicts))

@@ -18,7 +18,8 @@ from .conftest import MARTS, DbtBuild
 ON, AT, OFF, ND = "on_track", "at_risk", "off_track", "no_data"
 CAP = 1.2
 
-# Per in-scope pair (unit, KPI): the hand-worked figures for periods 1..6.
+# Per in-scope pair (unit, KPI): the hand-worked figures for each period it is in scope (`periods`,
+# 1–6 unless said), with the plan version whose target holds then and the target rule (§4, §6).
 # DDS K0001 sum/increase, target 60 → target to date 10 per period; reported 12, 10, 14.
 # 1001 K0001 sum/increase, target 12; reported 1, 1 then resent as 3, 4.
 # 1002 K0001 sum/increase, target 12; reported 4 (overshoot 2.0 → capped 1.2), P3 quarantined.
@@ -28,11 +29,13 @@ CAP = 1.2
 # 1001 K0004 last/increase, target 90; reported 80, —, 95.
 # 1002 K0004 last/increase, target 90; never reported.
 # DDS K0005 sum/decrease, target 12; reported 0, 0 (actual 0 counts as the cap), 8.
+V1 = [1] * 6  # the city plan all year
 # fmt: off
 KPI_PROGRESS = {
     ("DDS", "K0001"): {
         "policy": "P001", "role": "H", "direction": "increase", "aggregation": "sum",
-        "annual_target": 60.0,
+        "rule": "pro_rata", "versions": V1,
+        "annual_target": [60.0] * 6,
         "period_value": [12, 10, 14, None, None, None],
         "actual_ytd": [12, 22, 36, 36, 36, 36],
         "target_to_date": [10, 20, 30, 40, 50, 60],
@@ -42,7 +45,8 @@ KPI_PROGRESS = {
     },
     ("1001", "K0001"): {
         "policy": "P001", "role": "R", "direction": "increase", "aggregation": "sum",
-        "annual_target": 12.0,
+        "rule": "pro_rata", "versions": V1,
+        "annual_target": [12.0] * 6,
         "period_value": [1, 3, 4, None, None, None],
         "actual_ytd": [1, 4, 8, 8, 8, 8],
         "target_to_date": [2, 4, 6, 8, 10, 12],
@@ -52,7 +56,8 @@ KPI_PROGRESS = {
     },
     ("1002", "K0001"): {
         "policy": "P001", "role": "R", "direction": "increase", "aggregation": "sum",
-        "annual_target": 12.0,
+        "rule": "pro_rata", "versions": V1,
+        "annual_target": [12.0] * 6,
         "period_value": [4, None, None, None, None, None],
         "actual_ytd": [4, 4, 4, 4, 4, 4],
         "target_to_date": [2, 4, 6, 8, 10, 12],
@@ -62,7 +67,8 @@ KPI_PROGRESS = {
     },
     ("DDS", "K0002"): {
         "policy": "P001", "role": "H", "direction": "decrease", "aggregation": "last",
-        "annual_target": 10.0,
+        "rule": "annual", "versions": V1,
+        "annual_target": [10.0] * 6,
         "period_value": [12, 8, None, None, None, None],
         "actual_ytd": [12, 8, 8, 8, 8, 8],
         "target_to_date": [10, 10, 10, 10, 10, 10],
@@ -72,7 +78,8 @@ KPI_PROGRESS = {
     },
     ("1001", "K0003"): {
         "policy": "P002", "role": "H", "direction": "increase", "aggregation": "sum",
-        "annual_target": 30.0,
+        "rule": "pro_rata", "versions": V1,
+        "annual_target": [30.0] * 6,
         "period_value": [5, 6, 5, None, None, None],
         "actual_ytd": [5, 11, 16, 16, 16, 16],
         "target_to_date": [5, 10, 15, 20, 25, 30],
@@ -82,7 +89,8 @@ KPI_PROGRESS = {
     },
     ("1002", "K0003"): {
         "policy": "P002", "role": "R", "direction": "increase", "aggregation": "sum",
-        "annual_target": 0.0,
+        "rule": "pro_rata", "versions": V1,
+        "annual_target": [0.0] * 6,
         "period_value": [4, None, None, None, None, None],
         "actual_ytd": [4, 4, 4, 4, 4, 4],
         "target_to_date": [0, 0, 0, 0, 0, 0],
@@ -92,7 +100,8 @@ KPI_PROGRESS = {
     },
     ("1001", "K0004"): {
         "policy": "P002", "role": "H", "direction": "increase", "aggregation": "last",
-        "annual_target": 90.0,
+        "rule": "annual", "versions": V1,
+        "annual_target": [90.0] * 6,
         "period_value": [80, None, 95, None, None, None],
         "actual_ytd": [80, 80, 95, 95, 95, 95],
         "target_to_date": [90, 90, 90, 90, 90, 90],
@@ -102,7 +111,8 @@ KPI_PROGRESS = {
     },
     ("1002", "K0004"): {
         "policy": "P002", "role": "R", "direction": "increase", "aggregation": "last",
-        "annual_target": 90.0,
+        "rule": "annual", "versions": V1,
+        "annual_target": [90.0] * 6,
         "period_value": [None] * 6,
         "actual_ytd": [None] * 6,
         "target_to_date": [90, 90, 90, 90, 90, 90],
@@ -112,7 +122,8 @@ KPI_PROGRESS = {
     },
     ("DDS", "K0005"): {
         "policy": "P003", "role": "H", "direction": "decrease", "aggregation": "sum",
-        "annual_target": 12.0,
+        "rule": "pro_rata", "versions": V1,
+        "annual_target": [12.0] * 6,
         "period_value": [0, 0, 8, None, None, None],
         "actual_ytd": [0, 0, 8, 8, 8, 8],
         "target_to_date": [2, 4, 6, 8, 10, 12],
@@ -157,33 +168,39 @@ POLICY_PROGRESS = {
         (1.2, 1.2, None, ON, 1, 0, 0, 0),
     ],
 }
-POLICY_PAIRS = {"P001": (4, 4), "P002": (4, 3), "P003": (1, 1)}
+# (n_pairs, n_pairs_with_data) per period
+POLICY_PAIRS = {
+    "P001": [(4, 4)] * 6,
+    "P002": [(4, 3)] * 6,
+    "P003": [(1, 1)] * 6,
+}
 
-# Unit progress: (mean capped ratio over KPI rows with data, status, on, at_risk, off, no_data).
+# Unit progress: (n_kpis, mean capped ratio over KPI rows with data, status, on, at_risk, off,
+# no_data) per period; None where the unit has no KPI in scope.
 UNIT_PROGRESS = {
     "DDS": [  # K0001, K0002, K0005
-        ((1.2 + 10 / 12 + 1.2) / 3, ON, 2, 1, 0, 0),
-        ((1.1 + 1.2 + 1.2) / 3, ON, 3, 0, 0, 0),
-        ((1.2 + 1.2 + 0.75) / 3, ON, 2, 0, 1, 0),
-        ((0.9 + 1.2 + 1.0) / 3, ON, 2, 1, 0, 0),
-        ((0.72 + 1.2 + 1.2) / 3, ON, 2, 0, 1, 0),
-        ((0.6 + 1.2 + 1.2) / 3, ON, 2, 0, 1, 0),
+        (3, (1.2 + 10 / 12 + 1.2) / 3, ON, 2, 1, 0, 0),
+        (3, (1.1 + 1.2 + 1.2) / 3, ON, 3, 0, 0, 0),
+        (3, (1.2 + 1.2 + 0.75) / 3, ON, 2, 0, 1, 0),
+        (3, (0.9 + 1.2 + 1.0) / 3, ON, 2, 1, 0, 0),
+        (3, (0.72 + 1.2 + 1.2) / 3, ON, 2, 0, 1, 0),
+        (3, (0.6 + 1.2 + 1.2) / 3, ON, 2, 0, 1, 0),
     ],
     "1001": [  # K0001, K0003, K0004
-        ((0.5 + 1.0 + 80 / 90) / 3, OFF, 1, 1, 1, 0),
-        ((1.0 + 1.1 + 80 / 90) / 3, AT, 2, 1, 0, 0),
-        ((1.2 + 16 / 15 + 95 / 90) / 3, ON, 3, 0, 0, 0),
-        ((1.0 + 0.8 + 95 / 90) / 3, AT, 2, 1, 0, 0),
-        ((0.8 + 0.64 + 95 / 90) / 3, AT, 1, 1, 1, 0),
-        ((8 / 12 + 16 / 30 + 95 / 90) / 3, OFF, 1, 0, 2, 0),
+        (3, (0.5 + 1.0 + 80 / 90) / 3, OFF, 1, 1, 1, 0),
+        (3, (1.0 + 1.1 + 80 / 90) / 3, AT, 2, 1, 0, 0),
+        (3, (1.2 + 16 / 15 + 95 / 90) / 3, ON, 3, 0, 0, 0),
+        (3, (1.0 + 0.8 + 95 / 90) / 3, AT, 2, 1, 0, 0),
+        (3, (0.8 + 0.64 + 95 / 90) / 3, AT, 1, 1, 1, 0),
+        (3, (8 / 12 + 16 / 30 + 95 / 90) / 3, OFF, 1, 0, 2, 0),
     ],
     "1002": [  # K0001, K0003 (target 0), K0004 (no data)
-        ((1.2 + 1.0) / 2, ON, 2, 0, 0, 1),
-        ((1.0 + 1.0) / 2, ON, 2, 0, 0, 1),
-        ((4 / 6 + 1.0) / 2, AT, 1, 0, 1, 1),
-        ((0.5 + 1.0) / 2, OFF, 1, 0, 1, 1),
-        ((0.4 + 1.0) / 2, OFF, 1, 0, 1, 1),
-        ((4 / 12 + 1.0) / 2, OFF, 1, 0, 1, 1),
+        (3, (1.2 + 1.0) / 2, ON, 2, 0, 0, 1),
+        (3, (1.0 + 1.0) / 2, ON, 2, 0, 0, 1),
+        (3, (4 / 6 + 1.0) / 2, AT, 1, 0, 1, 1),
+        (3, (0.5 + 1.0) / 2, OFF, 1, 0, 1, 1),
+        (3, (0.4 + 1.0) / 2, OFF, 1, 0, 1, 1),
+        (3, (4 / 12 + 1.0) / 2, OFF, 1, 0, 1, 1),
     ],
 }
 UNIT_TYPE_GROUP = {
@@ -194,7 +211,7 @@ COMPLIANCE_DUE = [date(2022, 12, 10), date(2023, 2, 10), date(2023, 4, 10),
                   date(2023, 6, 10), date(2023, 8, 10), date(2023, 10, 10)]
 _PENDING = (None, "pending", None, 0, 0, 0, 0)
 # (first_received_at, compliance_status, days_late,
-#  n_files, n_rows_received, n_rows_accepted, n_rows_quarantined)
+#  n_files, n_rows_received, n_rows_accepted, n_rows_quarantined); None where nothing is owed.
 COMPLIANCE = {
     "DDS": [
         (datetime(2022, 12, 5, 10, 0), "on_time", 0, 1, 3, 3, 0),  # the duplicate file has no rows
@@ -235,6 +252,35 @@ OBSTACLES = [
         "obstacles": "ฝนตกหนัก / heavy rain",
         "reported_status": "in_progress", "received_at": datetime(2023, 4, 10, 9, 0),
     },
+]
+
+
+# dim_target: every version's targets with the periods each is in force.
+# (plan_version_id, kpi, unit, annual, p1…p6, valid_from, valid_to)
+_NO_PERIOD_TARGETS = (None, None, None, None, None, None)
+DIM_TARGET = [
+    (1, "K0001", "DDS", 60.0, _NO_PERIOD_TARGETS, 1, 6),
+    (1, "K0001", "1001", 12.0, _NO_PERIOD_TARGETS, 1, 6),
+    (1, "K0001", "1002", 12.0, _NO_PERIOD_TARGETS, 1, 6),
+    (1, "K0002", "DDS", 10.0, _NO_PERIOD_TARGETS, 1, 6),
+    (1, "K0003", "1001", 30.0, _NO_PERIOD_TARGETS, 1, 6),
+    (1, "K0003", "1002", 0.0, _NO_PERIOD_TARGETS, 1, 6),
+    (1, "K0004", "1001", 90.0, _NO_PERIOD_TARGETS, 1, 6),
+    (1, "K0004", "1002", 90.0, _NO_PERIOD_TARGETS, 1, 6),
+    (1, "K0005", "DDS", 12.0, _NO_PERIOD_TARGETS, 1, 6),
+]
+
+# (plan_version_id, sender, file_name, received_at, effective_from, n_policies)
+PLAN_VERSIONS = [
+    (1, "SED", "sed_2566_action_plan.xlsx", datetime(2022, 9, 20, 10, 0), 1, 4),
+]
+
+# (policy, dimension, position, is_primary)
+POLICY_DIMENSIONS = [
+    ("P001", "environment", 1, True),
+    ("P002", "health", 1, True),
+    ("P003", "safety", 1, True),
+    ("P004", "management", 1, True),
 ]
 
 # fmt: on
@@ -298,12 +344,12 @@ def test_dbt_build_passes_every_model_and_test(duckdb_build: DbtBuild):
     assert any(uid.startswith("test.bma.assert_compliance_rows") for uid in statuses)
 
 
-def test_kpi_progress_matches_hand_figures(duckdb_build: DbtBuild):
+def expected_kpi_progress() -> list[dict]:
+    """fct_kpi_progress as KPI_PROGRESS says, one row per pair and period it is in scope."""
     expected = []
     for (unit, kpi), f in KPI_PROGRESS.items():
         dimension, group = POLICY_DIMENSION_GROUP[f["policy"]]
-        for p in range(1, 7):
-            i = p - 1
+        for i, p in enumerate(f.get("periods", range(1, 7))):
             expected.append(
                 {
                     "fiscal_year": 2566,
@@ -312,12 +358,16 @@ def test_kpi_progress_matches_hand_figures(duckdb_build: DbtBuild):
                     "unit_code": unit,
                     "kpi_code": kpi,
                     "policy_code": f["policy"],
+                    "project_code": f.get("project"),
                     "group_code": group,
                     "dimension_code": dimension,
                     "role": f["role"],
                     "direction": f["direction"],
                     "aggregation": f["aggregation"],
-                    "annual_target": f["annual_target"],
+                    "plan_version_id": f["versions"][i],
+                    "target_rule": f["rule"],
+                    "baseline_value": f.get("baseline"),
+                    "annual_target": f["annual_target"][i],
                     "period_value": f["period_value"][i],
                     "actual_ytd": f["actual_ytd"][i],
                     "target_to_date": f["target_to_date"][i],
@@ -328,8 +378,45 @@ def test_kpi_progress_matches_hand_figures(duckdb_build: DbtBuild):
                     "is_key_project": f["policy"] == "P001",
                 }
             )
+    return expected
+
+
+def expected_policy_progress() -> list[dict]:
+    """mart_policy_progress as POLICY_PROGRESS and POLICY_PAIRS say."""
+    expected = []
+    for policy, periods in POLICY_PROGRESS.items():
+        dimension, group = POLICY_DIMENSION_GROUP[policy]
+        for p, (ratio, h, r, status, on, at, off, nd) in enumerate(periods, start=1):
+            n_pairs, n_with_data = POLICY_PAIRS[policy][p - 1]
+            expected.append(
+                {
+                    "fiscal_year": 2566,
+                    "period_no": p,
+                    "period_key": _key(p),
+                    "policy_code": policy,
+                    "group_code": group,
+                    "dimension_code": dimension,
+                    "is_key_project": policy == "P001",
+                    "n_pairs": n_pairs,
+                    "n_pairs_with_data": n_with_data,
+                    "progress_pct": _pct(ratio),
+                    "h_progress_pct": _pct(h),
+                    "r_progress_pct": _pct(r),
+                    "status": status,
+                    "n_on_track": on,
+                    "n_at_risk": at,
+                    "n_off_track": off,
+                    "n_no_data": nd,
+                }
+            )
+    return expected
+
+
+def test_kpi_progress_matches_hand_figures(duckdb_build: DbtBuild):
     assert_rows_equal(
-        duckdb_build.marts["fct_kpi_progress"], expected, ("unit_code", "kpi_code", "period_no")
+        duckdb_build.marts["fct_kpi_progress"],
+        expected_kpi_progress(),
+        ("unit_code", "kpi_code", "period_no"),
     )
 
 
@@ -354,34 +441,10 @@ def test_quarantined_and_later_rows_are_ignored(duckdb_build: DbtBuild):
 
 
 def test_policy_progress_matches_hand_figures(duckdb_build: DbtBuild):
-    expected = []
-    for policy, periods in POLICY_PROGRESS.items():
-        dimension, group = POLICY_DIMENSION_GROUP[policy]
-        n_pairs, n_with_data = POLICY_PAIRS[policy]
-        for p, (ratio, h, r, status, on, at, off, nd) in enumerate(periods, start=1):
-            expected.append(
-                {
-                    "fiscal_year": 2566,
-                    "period_no": p,
-                    "period_key": _key(p),
-                    "policy_code": policy,
-                    "group_code": group,
-                    "dimension_code": dimension,
-                    "is_key_project": policy == "P001",
-                    "n_pairs": n_pairs,
-                    "n_pairs_with_data": n_with_data,
-                    "progress_pct": _pct(ratio),
-                    "h_progress_pct": _pct(h),
-                    "r_progress_pct": _pct(r),
-                    "status": status,
-                    "n_on_track": on,
-                    "n_at_risk": at,
-                    "n_off_track": off,
-                    "n_no_data": nd,
-                }
-            )
     assert_rows_equal(
-        duckdb_build.marts["mart_policy_progress"], expected, ("policy_code", "period_no")
+        duckdb_build.marts["mart_policy_progress"],
+        expected_policy_progress(),
+        ("policy_code", "period_no"),
     )
 
 
@@ -389,7 +452,10 @@ def test_unit_progress_matches_hand_figures(duckdb_build: DbtBuild):
     expected = []
     for unit, periods in UNIT_PROGRESS.items():
         unit_type, group = UNIT_TYPE_GROUP[unit]
-        for p, (ratio, status, on, at, off, nd) in enumerate(periods, start=1):
+        for p, figures in enumerate(periods, start=1):
+            if figures is None:
+                continue  # no KPI in scope for the unit at p
+            n_kpis, ratio, status, on, at, off, nd = figures
             expected.append(
                 {
                     "fiscal_year": 2566,
@@ -398,8 +464,8 @@ def test_unit_progress_matches_hand_figures(duckdb_build: DbtBuild):
                     "unit_code": unit,
                     "unit_type": unit_type,
                     "group_code": group,
-                    "n_kpis": 3,
-                    "n_kpis_with_data": 3 - nd,
+                    "n_kpis": n_kpis,
+                    "n_kpis_with_data": n_kpis - nd,
                     "progress_pct": _pct(ratio),
                     "status": status,
                     "n_on_track": on,
@@ -468,9 +534,10 @@ def test_group_progress_weighs_each_policy_equally(duckdb_build: DbtBuild):
 def test_submission_compliance_matches_hand_figures(duckdb_build: DbtBuild):
     expected = []
     for unit, periods in COMPLIANCE.items():
-        for p, (first, status, days, files, received, accepted, quarantined) in enumerate(
-            periods, 1
-        ):
+        for p, figures in enumerate(periods, 1):
+            if figures is None:
+                continue  # the unit owes no file for p
+            first, status, days, files, received, accepted, quarantined = figures
             expected.append(
                 {
                     "fiscal_year": 2566,
@@ -503,12 +570,77 @@ def test_dims_hold_the_reference_rows(duckdb_build: DbtBuild):
     marts = duckdb_build.marts
     assert sorted(r["group_code"] for r in marts["dim_group"]) == ["G1", "G2", "G3"]
     assert len(marts["dim_policy"]) == 4 and len(marts["dim_kpi"]) == 6
-    assert len(marts["dim_unit"]) == 4 and len(marts["dim_assignment"]) == 8
+    # SED, which sends the city plan, is a unit of the city too (dim_plan_version.sender_unit)
+    assert len(marts["dim_unit"]) == 5 and len(marts["dim_assignment"]) == 8
     assert len(marts["dim_target"]) == 9 and len(marts["dim_dimension"]) == 4
     assert [
         (r["period_key"], r["due_date"])
         for r in sorted(marts["dim_period"], key=lambda r: r["period_no"])
     ] == [(_key(p), due) for p, due in enumerate(COMPLIANCE_DUE, start=1)]
+
+
+def test_dims_take_each_policy_from_its_latest_version(duckdb_build: DbtBuild):
+    marts = duckdb_build.marts
+    assert {r["policy_code"]: r["plan_version_id"] for r in marts["dim_policy"]} == {
+        "P001": 1, "P002": 1, "P003": 1, "P004": 1,
+    }  # fmt: skip
+    # K0006 has no target but its policy is in force
+    assert {r["kpi_code"]: r["plan_version_id"] for r in marts["dim_kpi"]} == {
+        "K0001": 1, "K0002": 1, "K0003": 1, "K0004": 1, "K0005": 1, "K0006": 1,
+    }  # fmt: skip
+    assert not any(r["project_code"] or r["baseline_value"] for r in marts["dim_kpi"])
+    assert marts["dim_project"] == []
+
+
+def test_dim_target_holds_every_version_with_its_validity(duckdb_build: DbtBuild):
+    expected = [
+        {
+            "fiscal_year": 2566,
+            "kpi_code": kpi,
+            "unit_code": unit,
+            "annual_target": annual,
+            **{f"p{n}": value for n, value in enumerate(period_targets, start=1)},
+            "plan_version_id": version,
+            "valid_from_period": valid_from,
+            "valid_to_period": valid_to,
+        }
+        for version, kpi, unit, annual, period_targets, valid_from, valid_to in DIM_TARGET
+    ]
+    assert_rows_equal(
+        duckdb_build.marts["dim_target"], expected, ("plan_version_id", "kpi_code", "unit_code")
+    )
+
+
+def test_dim_plan_version_lists_every_version(duckdb_build: DbtBuild):
+    expected = [
+        {
+            "plan_version_id": version,
+            "fiscal_year": 2566,
+            "sender_unit": sender,
+            "file_name": name,
+            "path": f"{sender}/plans/{name}",
+            "received_at": received_at,
+            "effective_from": effective_from,
+            "n_policies": n_policies,
+        }
+        for version, sender, name, received_at, effective_from, n_policies in PLAN_VERSIONS
+    ]
+    assert_rows_equal(duckdb_build.marts["dim_plan_version"], expected, ("plan_version_id",))
+
+
+def test_dim_policy_dimension_lists_every_dimension_of_a_policy(duckdb_build: DbtBuild):
+    expected = [
+        {"policy_code": policy, "dimension_code": dimension, "position": position,
+         "is_primary": primary}
+        for policy, dimension, position, primary in POLICY_DIMENSIONS
+    ]  # fmt: skip
+    assert_rows_equal(
+        duckdb_build.marts["dim_policy_dimension"], expected, ("policy_code", "dimension_code")
+    )
+
+
+def test_plan_revisions_show_what_each_version_changed(duckdb_build: DbtBuild):
+    assert duckdb_build.marts["mart_plan_revisions"] == []  # the city plan replaces nothing
 
 
 def test_no_personal_data_outside_raw(duckdb_build: DbtBuild):

@@ -1,4 +1,4 @@
-"""A small hand-made warehouse for the dbt golden test: FY2566, one city plan, P1–P3 reported.
+"""A small hand-made warehouse for the dbt golden test: FY2566, P1–P3 reported, three plan versions.
 
 What belongs here: the city reference data (schema reference), the plan versions as schema plans
 holds them (bma_pipeline/plans/versions.py derives that schema; here it is written out by hand)
@@ -8,9 +8,14 @@ test_dbt_golden.py, worked out by hand from these rows.
 
 The story (as_of = 2023-04-20 09:00 Bangkok; due dates P1 2022-12-10, P2 2023-02-10, P3 2023-04-10):
 
-One plan version (the file id of the plan ledger): v1, SED's city plan for FY2566, in force from
-P1 (received 2022-09-20), holds policies P001–P004. SED sends plans only (no targets): a unit of
-the city, out of scope everywhere. Four units report on six KPIs:
+Plan versions (the file ids of the plan ledger):
+- v1, SED's city plan for FY2566, in force from P1 (received 2022-09-20): policies P001–P005.
+- v2, ENV's revision of P005 from P3 (received 2023-01-25): 1005 joins P005 as R with a K0007
+  target (period targets 10, 10, 0, 10 for P3–P6); nothing else changes.
+- v3, ENV's revision of P005 from P4 (received 2023-03-28): 1004's K0007 target is raised 60 → 90;
+  K0010 is retired. So P005 is in force as v1 in P1–P2, v2 in P3, v3 in P4–P6; P001–P004 are v1's.
+
+The first four policies (the story before plans, unchanged):
 - DDS (department, G3) is H on P001 and P003; districts 1001 and 1002 are R on P001; 1001 is H and
   1002 is R on P002; 1003 is R on P001 but has no target, so it is out of scope everywhere.
 - K0001 sum/increase, K0002 last/decrease, K0003 sum/increase (1002's target is 0),
@@ -25,6 +30,20 @@ the city, out of scope everywhere. Four units report on six KPIs:
 - 1001 is 2 days late for P1 and 8 days late for P3; DDS P3 arrives on the due date (on time).
 - File 11 is a duplicate (no rows); file 12 is ingested but not validated yet (its row does not
   count).
+
+P005, less PM2.5 dust (G2; dimensions environment, then health), led by ENV (department, G2),
+with 1004 as R from P1 and 1005 as R from P3; project P005-1 (black-smoke checks) holds K0007 and
+K0008, K0009 and K0010 belong to the policy alone:
+- K0007 sum/increase: ENV has period targets 100, 200, 200, 50, 0, 50 (the dry season first) and
+  reports 120, 150, 260; 1004 has an annual 60 (90 from P4), pro rata, and reports 12, —, 28;
+  1005 (from P3) reports 12 for P3.
+- K0008 last/increase: ENV has period targets 50 (P1), 80 (P3), 90 (P6) and reports 40, 70, 85.
+- K0009 last/increase with baseline 80: ENV's target is 95 and it reports 78 (below the
+  baseline), 83, 86; 1004's target is 80, the baseline itself, and it reports 81 (reached), —, 79.
+- K0010 sum/increase, ENV's annual 60 pro rata, retired from P4: ENV reports 10, 5.
+- ENV is on time for P1 and P2 and a day late for P3; 1004 is on time for P1 (on the due date)
+  and P3 and sends nothing for P2 (missing); 1005 is 9 days late for P3 and owes nothing before.
+- SED sends plans only (no targets): a unit of the city, out of scope everywhere.
 """
 
 from __future__ import annotations
@@ -66,6 +85,9 @@ REFERENCE_ROWS: dict[str, list[tuple]] = {
         ("1003", "district", "สำนักงานเขตหนองจอก", "Nong Chok", None, None),
         ("SED", "department", "สำนักยุทธศาสตร์และประเมินผล", "Strategy and Evaluation Department",
          "สยป.", "G1"),
+        ("ENV", "department", "สำนักสิ่งแวดล้อม", "Environment Department", "สสล.", "G2"),
+        ("1004", "district", "สำนักงานเขตบางรัก", "Bang Rak", None, None),
+        ("1005", "district", "สำนักงานเขตบางเขน", "Bang Khen", None, None),
     ],
 }
 
@@ -80,6 +102,7 @@ CITY_PLAN: dict[str, list[tuple]] = {
         (1, "P002", "ศูนย์บริการสาธารณสุขใกล้บ้าน", "Health centres near home", "G2", "health", False),
         (1, "P003", "ลดเหตุน้ำท่วมขัง", "Fewer flooding incidents", "G3", "safety", False),
         (1, "P004", "งบประมาณแบบมีส่วนร่วม", "Participatory budgeting", "G1", "management", False),
+        (1, "P005", "ลดฝุ่น PM2.5", "Less PM2.5 dust", "G2", "environment", False),
     ],
     # plan_version_id, policy_code, dimension_code, position, is_primary
     "policy_dimensions": [
@@ -87,9 +110,13 @@ CITY_PLAN: dict[str, list[tuple]] = {
         (1, "P002", "health", 1, True),
         (1, "P003", "safety", 1, True),
         (1, "P004", "management", 1, True),
+        (1, "P005", "environment", 1, True),
+        (1, "P005", "health", 2, False),
     ],
     # plan_version_id, project_code, policy_code, title_th, title_en
-    "projects": [],
+    "projects": [
+        (1, "P005-1", "P005", "ตรวจควันดำรถยนต์", "Black-smoke checks on vehicles"),
+    ],
     # plan_version_id, kpi_code, policy_code, project_code, name_th, name_en, measure_unit_th,
     # measure_unit_en, direction, aggregation, is_percentage, baseline_value, kpi_type
     "kpis": [
@@ -105,6 +132,14 @@ CITY_PLAN: dict[str, list[tuple]] = {
          "decrease", "sum", False, None, None),
         (1, "K0006", "P004", None, "โครงการที่ประชาชนเสนอ", "Citizen proposals", "โครงการ",
          "projects", "increase", "sum", False, None, None),
+        (1, "K0007", "P005", "P005-1", "รถที่ตรวจควันดำ", "Vehicles checked", "คัน", "vehicles",
+         "increase", "sum", False, None, "output"),
+        (1, "K0008", "P005", "P005-1", "ร้อยละจุดตรวจที่เปิดทำการ", "% checkpoints open", "%", "%",
+         "increase", "last", True, None, "output"),
+        (1, "K0009", "P005", None, "ร้อยละวันที่อากาศดี", "% days of good air", "%", "%",
+         "increase", "last", True, 80.0, "outcome"),
+        (1, "K0010", "P005", None, "หน้ากากที่แจก", "Masks handed out", "ชิ้น", "masks",
+         "increase", "sum", False, None, "output"),
     ],
     # plan_version_id, policy_code, unit_code, role
     "assignments": [
@@ -116,6 +151,8 @@ CITY_PLAN: dict[str, list[tuple]] = {
         (1, "P002", "1002", "R"),
         (1, "P003", "DDS", "H"),
         (1, "P004", "1001", "R"),
+        (1, "P005", "ENV", "H"),
+        (1, "P005", "1004", "R"),
     ],
     # plan_version_id, fiscal_year, policy_code, kpi_code, unit_code, annual_target, p1 … p6
     "targets": [
@@ -128,12 +165,95 @@ CITY_PLAN: dict[str, list[tuple]] = {
         (1, 2566, "P002", "K0004", "1001", 90.0, None, None, None, None, None, None),
         (1, 2566, "P002", "K0004", "1002", 90.0, None, None, None, None, None, None),
         (1, 2566, "P003", "K0005", "DDS", 12.0, None, None, None, None, None, None),
+        (1, 2566, "P005", "K0007", "ENV", 600.0, 100.0, 200.0, 200.0, 50.0, 0.0, 50.0),
+        (1, 2566, "P005", "K0007", "1004", 60.0, None, None, None, None, None, None),
+        (1, 2566, "P005", "K0008", "ENV", 90.0, 50.0, None, 80.0, None, None, 90.0),
+        (1, 2566, "P005", "K0009", "ENV", 95.0, None, None, None, None, None, None),
+        (1, 2566, "P005", "K0009", "1004", 80.0, None, None, None, None, None, None),
+        (1, 2566, "P005", "K0010", "ENV", 60.0, None, None, None, None, None, None),
+    ],
+}
+
+# v2: ENV's revision of P005 from P3 — 1005 joins as R with a K0007 target; the rest as in v1.
+P005_FROM_P3: dict[str, list[tuple]] = {
+    "policies": [
+        (2, "P005", "ลดฝุ่น PM2.5", "Less PM2.5 dust", "G2", "environment", False),
+    ],
+    "policy_dimensions": [
+        (2, "P005", "environment", 1, True),
+        (2, "P005", "health", 2, False),
+    ],
+    "projects": [
+        (2, "P005-1", "P005", "ตรวจควันดำรถยนต์", "Black-smoke checks on vehicles"),
+    ],
+    "kpis": [
+        (2, "K0007", "P005", "P005-1", "รถที่ตรวจควันดำ", "Vehicles checked", "คัน", "vehicles",
+         "increase", "sum", False, None, "output"),
+        (2, "K0008", "P005", "P005-1", "ร้อยละจุดตรวจที่เปิดทำการ", "% checkpoints open", "%", "%",
+         "increase", "last", True, None, "output"),
+        (2, "K0009", "P005", None, "ร้อยละวันที่อากาศดี", "% days of good air", "%", "%",
+         "increase", "last", True, 80.0, "outcome"),
+        (2, "K0010", "P005", None, "หน้ากากที่แจก", "Masks handed out", "ชิ้น", "masks",
+         "increase", "sum", False, None, "output"),
+    ],
+    "assignments": [
+        (2, "P005", "ENV", "H"),
+        (2, "P005", "1004", "R"),
+        (2, "P005", "1005", "R"),
+    ],
+    "targets": [
+        (2, 2566, "P005", "K0007", "ENV", 600.0, 100.0, 200.0, 200.0, 50.0, 0.0, 50.0),
+        (2, 2566, "P005", "K0007", "1004", 60.0, None, None, None, None, None, None),
+        (2, 2566, "P005", "K0007", "1005", 30.0, None, None, 10.0, 10.0, 0.0, 10.0),
+        (2, 2566, "P005", "K0008", "ENV", 90.0, 50.0, None, 80.0, None, None, 90.0),
+        (2, 2566, "P005", "K0009", "ENV", 95.0, None, None, None, None, None, None),
+        (2, 2566, "P005", "K0009", "1004", 80.0, None, None, None, None, None, None),
+        (2, 2566, "P005", "K0010", "ENV", 60.0, None, None, None, None, None, None),
+    ],
+}
+
+# v3: ENV's revision of P005 from P4 — 1004's K0007 target 60 → 90, K0010 retired.
+P005_FROM_P4: dict[str, list[tuple]] = {
+    "policies": [
+        (3, "P005", "ลดฝุ่น PM2.5", "Less PM2.5 dust", "G2", "environment", False),
+    ],
+    "policy_dimensions": [
+        (3, "P005", "environment", 1, True),
+        (3, "P005", "health", 2, False),
+    ],
+    "projects": [
+        (3, "P005-1", "P005", "ตรวจควันดำรถยนต์", "Black-smoke checks on vehicles"),
+    ],
+    "kpis": [
+        (3, "K0007", "P005", "P005-1", "รถที่ตรวจควันดำ", "Vehicles checked", "คัน", "vehicles",
+         "increase", "sum", False, None, "output"),
+        (3, "K0008", "P005", "P005-1", "ร้อยละจุดตรวจที่เปิดทำการ", "% checkpoints open", "%", "%",
+         "increase", "last", True, None, "output"),
+        (3, "K0009", "P005", None, "ร้อยละวันที่อากาศดี", "% days of good air", "%", "%",
+         "increase", "last", True, 80.0, "outcome"),
+    ],
+    "assignments": [
+        (3, "P005", "ENV", "H"),
+        (3, "P005", "1004", "R"),
+        (3, "P005", "1005", "R"),
+    ],
+    "targets": [
+        (3, 2566, "P005", "K0007", "ENV", 600.0, 100.0, 200.0, 200.0, 50.0, 0.0, 50.0),
+        (3, 2566, "P005", "K0007", "1004", 90.0, None, None, None, None, None, None),
+        (3, 2566, "P005", "K0007", "1005", 30.0, None, None, 10.0, 10.0, 0.0, 10.0),
+        (3, 2566, "P005", "K0008", "ENV", 90.0, 50.0, None, 80.0, None, None, 90.0),
+        (3, 2566, "P005", "K0009", "ENV", 95.0, None, None, None, None, None, None),
+        (3, 2566, "P005", "K0009", "1004", 80.0, None, None, None, None, None, None),
     ],
 }
 
 # plan_version_id, fiscal_year, sender_unit, file_name, path, received_at, effective_from
 VERSION_1 = (1, 2566, "SED", "sed_2566_action_plan.xlsx", "SED/plans/sed_2566_action_plan.xlsx",
              datetime(2022, 9, 20, 10, 0), 1)
+VERSION_2 = (2, 2566, "ENV", "env_2566_p005_from_p3.xlsx", "ENV/plans/env_2566_p005_from_p3.xlsx",
+             datetime(2023, 1, 25, 14, 0), 3)
+VERSION_3 = (3, 2566, "ENV", "env_2566_p005_from_p4.xlsx", "ENV/plans/env_2566_p005_from_p4.xlsx",
+             datetime(2023, 3, 28, 11, 0), 4)
 
 # fiscal_year, policy_code, plan_version_id, valid_from_period, valid_to_period, replaces_version_id
 POLICY_VERSIONS = [
@@ -141,6 +261,9 @@ POLICY_VERSIONS = [
     (2566, "P002", 1, 1, 6, None),
     (2566, "P003", 1, 1, 6, None),
     (2566, "P004", 1, 1, 6, None),
+    (2566, "P005", 1, 1, 2, None),
+    (2566, "P005", 2, 3, 3, 1),
+    (2566, "P005", 3, 4, 6, 2),
 ]
 
 # fiscal_year, period_no, policy_code, plan_version_id
@@ -153,6 +276,8 @@ POLICY_IN_FORCE = [
     (2566, 4, "P003", 1), (2566, 5, "P003", 1), (2566, 6, "P003", 1),
     (2566, 1, "P004", 1), (2566, 2, "P004", 1), (2566, 3, "P004", 1),
     (2566, 4, "P004", 1), (2566, 5, "P004", 1), (2566, 6, "P004", 1),
+    (2566, 1, "P005", 1), (2566, 2, "P005", 1), (2566, 3, "P005", 2),
+    (2566, 4, "P005", 3), (2566, 5, "P005", 3), (2566, 6, "P005", 3),
 ]
 
 # fiscal_year, period_no, period_key, start_date, end_date
@@ -169,13 +294,12 @@ PERIODS = [
 _CONTENT = ("policies", "policy_dimensions", "projects", "kpis", "assignments", "targets")
 
 PLAN_ROWS: dict[str, list[tuple]] = {
-    "versions": [VERSION_1],
+    "versions": [VERSION_1, VERSION_2, VERSION_3],
     "policy_versions": POLICY_VERSIONS,
     "policy_in_force": POLICY_IN_FORCE,
-    **{name: CITY_PLAN[name] for name in _CONTENT},
+    **{name: CITY_PLAN[name] + P005_FROM_P3[name] + P005_FROM_P4[name] for name in _CONTENT},
     "periods": PERIODS,
 }
-
 
 # ---------------------------------------------------------------- schema raw (the ledger)
 # The ledger's columns and types are the registry's (the same DDL intake writes).
@@ -195,6 +319,12 @@ _FILES = [
     (10, "1002", "1002_2566_p3_fix.csv", datetime(2023, 4, 25, 8, 0), "ingested", 1, True),
     (11, "DDS", "dds_2566_p1_copy.csv", datetime(2022, 12, 6, 7, 0), "duplicate", 0, False),
     (12, "DDS", "dds_2566_p4_draft.csv", datetime(2023, 4, 15, 13, 0), "ingested", 1, False),
+    (13, "ENV", "env_2566_p1.csv", datetime(2022, 12, 8, 9, 0), "ingested", 4, True),
+    (14, "1004", "1004_2566_p1.csv", datetime(2022, 12, 10, 16, 0), "ingested", 2, True),
+    (15, "ENV", "env_2566_p2.csv", datetime(2023, 2, 9, 13, 0), "ingested", 4, True),
+    (16, "ENV", "env_2566_p3.csv", datetime(2023, 4, 11, 10, 0), "ingested", 3, True),
+    (17, "1004", "1004_2566_p3.csv", datetime(2023, 4, 5, 11, 0), "ingested", 2, True),
+    (18, "1005", "1005_2566_p3.csv", datetime(2023, 4, 19, 15, 0), "ingested", 1, True),
 ]
 
 
@@ -248,6 +378,22 @@ _ROWS = [
     (9, 1, "1002", 3, "K0001", 6.0, None, None),
     (10, 1, "1002", 3, "K0001", 5.0, None, "received after as_of, must not show"),
     (12, 1, "DDS", 4, "K0001", 100.0, None, None),
+    (13, 1, "ENV", 1, "K0007", 120.0, "in_progress", None),
+    (13, 2, "ENV", 1, "K0008", 40.0, None, None),
+    (13, 3, "ENV", 1, "K0009", 78.0, None, None),
+    (13, 4, "ENV", 1, "K0010", 10.0, None, None),
+    (14, 1, "1004", 1, "K0007", 12.0, None, None),
+    (14, 2, "1004", 1, "K0009", 81.0, None, None),
+    (15, 1, "ENV", 2, "K0007", 150.0, None, None),
+    (15, 2, "ENV", 2, "K0008", 70.0, None, None),
+    (15, 3, "ENV", 2, "K0009", 83.0, None, None),
+    (15, 4, "ENV", 2, "K0010", 5.0, None, None),
+    (16, 1, "ENV", 3, "K0007", 260.0, None, None),
+    (16, 2, "ENV", 3, "K0008", 85.0, None, None),
+    (16, 3, "ENV", 3, "K0009", 86.0, None, None),
+    (17, 1, "1004", 3, "K0007", 28.0, None, None),
+    (17, 2, "1004", 3, "K0009", 79.0, None, None),
+    (18, 1, "1005", 3, "K0007", 12.0, None, None),
 ]
 
 

@@ -26,11 +26,11 @@ VALUES_CURRENT = "intermediate.int_kpi_values_current"
 LOAD_COLUMNS = ("loaded_at", "load_invocation_id")
 
 # 1001 resends P2 once more (K0001 3 → 2), received 2023-03-01, after file 6.
-P2_RESUBMISSION = (13, "1001", "1001_2566_p2_v3.csv", datetime(2023, 3, 1, 10, 0))
-P2_ROWS = [(13, 1, "1001", 2, "K0001", 2.0, "in_progress", None)]
+P2_RESUBMISSION = (19, "1001", "1001_2566_p2_v3.csv", datetime(2023, 3, 1, 10, 0))
+P2_ROWS = [(19, 1, "1001", 2, "K0001", 2.0, "in_progress", None)]
 # DDS corrects P1 late (K0001 12 → 11), received 2023-03-05: another period than the run's.
-P1_CORRECTION = (14, "DDS", "dds_2566_p1_fix.csv", datetime(2023, 3, 5, 9, 0))
-P1_ROWS = [(14, 1, "DDS", 1, "K0001", 11.0, "completed", None)]
+P1_CORRECTION = (20, "DDS", "dds_2566_p1_fix.csv", datetime(2023, 3, 5, 9, 0))
+P1_ROWS = [(20, 1, "DDS", 1, "K0001", 11.0, "completed", None)]
 
 
 class WarehouseUnderTest:
@@ -174,7 +174,7 @@ def _assert_period_run_rewrites_only_changed_periods(wh: WarehouseUnderTest, run
     assert second[1] == first[1] and second[3] == first[3]
     assert len(second[2]) == 1 and second[2] != first[2]
     current = _value(wh, VALUES_CURRENT, "1001", "K0001", 2)
-    assert (current["actual_value"], current["file_id"], current["n_versions"]) == (2.0, 13, 3)
+    assert (current["actual_value"], current["file_id"], current["n_versions"]) == (2.0, 19, 3)
     # the cumulative models are rebuilt whole: P3's actual to date moves with P2's value
     assert _value(wh, "marts.fct_kpi_progress", "1001", "K0001", 2)["actual_ytd"] == 3.0
     assert _value(wh, "marts.fct_kpi_progress", "1001", "K0001", 3)["actual_ytd"] == 7.0

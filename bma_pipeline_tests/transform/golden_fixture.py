@@ -256,18 +256,20 @@ VERSION_3 = (3, 2566, "ENV", "env_2566_p005_from_p4.xlsx", "ENV/plans/env_2566_p
              datetime(2023, 3, 28, 11, 0), 4)
 
 # fiscal_year, policy_code, plan_version_id, valid_from_period, valid_to_period, replaces_version_id
-POLICY_VERSIONS = [
+CITY_POLICY_VERSIONS = [  # P001–P004: v1 all year
     (2566, "P001", 1, 1, 6, None),
     (2566, "P002", 1, 1, 6, None),
     (2566, "P003", 1, 1, 6, None),
     (2566, "P004", 1, 1, 6, None),
+]
+POLICY_VERSIONS = CITY_POLICY_VERSIONS + [
     (2566, "P005", 1, 1, 2, None),
     (2566, "P005", 2, 3, 3, 1),
     (2566, "P005", 3, 4, 6, 2),
 ]
 
 # fiscal_year, period_no, policy_code, plan_version_id
-POLICY_IN_FORCE = [
+CITY_POLICY_IN_FORCE = [  # P001–P004: v1 all year
     (2566, 1, "P001", 1), (2566, 2, "P001", 1), (2566, 3, "P001", 1),
     (2566, 4, "P001", 1), (2566, 5, "P001", 1), (2566, 6, "P001", 1),
     (2566, 1, "P002", 1), (2566, 2, "P002", 1), (2566, 3, "P002", 1),
@@ -276,8 +278,20 @@ POLICY_IN_FORCE = [
     (2566, 4, "P003", 1), (2566, 5, "P003", 1), (2566, 6, "P003", 1),
     (2566, 1, "P004", 1), (2566, 2, "P004", 1), (2566, 3, "P004", 1),
     (2566, 4, "P004", 1), (2566, 5, "P004", 1), (2566, 6, "P004", 1),
+]
+POLICY_IN_FORCE = CITY_POLICY_IN_FORCE + [
     (2566, 1, "P005", 1), (2566, 2, "P005", 1), (2566, 3, "P005", 2),
     (2566, 4, "P005", 3), (2566, 5, "P005", 3), (2566, 6, "P005", 3),
+]
+
+# Before v3 is ingested: v2 holds P005 from P3 to the end of the year.
+POLICY_VERSIONS_BEFORE_P4_REVISION = CITY_POLICY_VERSIONS + [
+    (2566, "P005", 1, 1, 2, None),
+    (2566, "P005", 2, 3, 6, 1),
+]
+POLICY_IN_FORCE_BEFORE_P4_REVISION = CITY_POLICY_IN_FORCE + [
+    (2566, 1, "P005", 1), (2566, 2, "P005", 1), (2566, 3, "P005", 2),
+    (2566, 4, "P005", 2), (2566, 5, "P005", 2), (2566, 6, "P005", 2),
 ]
 
 # fiscal_year, period_no, period_key, start_date, end_date
@@ -298,6 +312,15 @@ PLAN_ROWS: dict[str, list[tuple]] = {
     "policy_versions": POLICY_VERSIONS,
     "policy_in_force": POLICY_IN_FORCE,
     **{name: CITY_PLAN[name] + P005_FROM_P3[name] + P005_FROM_P4[name] for name in _CONTENT},
+    "periods": PERIODS,
+}
+
+# Schema plans as it stood before v3 was ingested (test_dbt_incremental.py: the revision arrives).
+PLAN_ROWS_BEFORE_P4_REVISION: dict[str, list[tuple]] = {
+    "versions": [VERSION_1, VERSION_2],
+    "policy_versions": POLICY_VERSIONS_BEFORE_P4_REVISION,
+    "policy_in_force": POLICY_IN_FORCE_BEFORE_P4_REVISION,
+    **{name: CITY_PLAN[name] + P005_FROM_P3[name] for name in _CONTENT},
     "periods": PERIODS,
 }
 
@@ -471,9 +494,12 @@ def plan_tables(rows: dict[str, list[tuple]]) -> dict[tuple[str, str], tuple[dic
 
 
 PLANS = plan_tables(PLAN_ROWS)
+PLANS_BEFORE_P4_REVISION = plan_tables(PLAN_ROWS_BEFORE_P4_REVISION)
 
 TABLES: dict[tuple[str, str], tuple[dict[str, str], list[tuple]]] = {
     **{(t.schema, t.name): (t.sql_types, REFERENCE_ROWS[t.name]) for t in REFERENCE_TABLES},
     **PLANS,
     **{("raw", name): spec for name, spec in RAW_TABLES.items()},
 }
+# The same warehouse before ENV's P4 revision (v3) was ingested.
+TABLES_BEFORE_P4_REVISION = {**TABLES, **PLANS_BEFORE_P4_REVISION}

@@ -52,31 +52,34 @@ def _ddl(schema: str, table: str, columns: dict[str, str]) -> str:
     return f"create table {schema}.{table} ({cols})"
 
 
-def load_fixture_duckdb(path: Path) -> None:
+Tables = dict[tuple[str, str], tuple[dict[str, str], list[tuple]]]
+
+
+def _load(con, mark: str, tables: Tables) -> None:
+    """Create and fill `tables` (schema.table → columns, rows) on a DB-API connection whose
+    driver takes `mark` as its positional placeholder."""
+    cur = con.cursor()
+    for schema in dict.fromkeys(schema for schema, _ in tables):
+        cur.execute(f"create schema if not exists {schema}")
+    for (schema, table), (columns, rows) in tables.items():
+        cur.execute(_ddl(schema, table, columns))
+        if rows:
+            marks = ", ".join(mark for _ in columns)
+            cur.executemany(f"insert into {schema}.{table} values ({marks})", rows)
+
+
+def load_fixture_duckdb(path: Path, tables: Tables = golden_fixture.TABLES) -> None:
     import duckdb
 
     with duckdb.connect(str(path)) as con:
-        for schema in ("reference", "raw"):
-            con.execute(f"create schema {schema}")
-        for (schema, table), (columns, rows) in golden_fixture.TABLES.items():
-            con.execute(_ddl(schema, table, columns))
-            if rows:
-                marks = ", ".join("?" for _ in columns)
-                con.executemany(f"insert into {schema}.{table} values ({marks})", rows)
+        _load(con, "?", tables)
 
 
-def load_fixture_postgres(dbname: str) -> None:
+def load_fixture_postgres(dbname: str, tables: Tables = golden_fixture.TABLES) -> None:
     import psycopg
 
     with psycopg.connect(**pg_params(dbname)) as con:
-        for schema in ("reference", "raw"):
-            con.execute(f"create schema {schema}")
-        for (schema, table), (columns, rows) in golden_fixture.TABLES.items():
-            con.execute(_ddl(schema, table, columns))
-            if rows:
-                marks = ", ".join("%s" for _ in columns)
-                with con.cursor() as cur:
-                    cur.executemany(f"insert into {schema}.{table} values ({marks})", rows)
+        _load(con, "%s", tables)
 
 
 def pg_params(dbname: str) -> dict:

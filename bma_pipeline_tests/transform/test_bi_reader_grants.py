@@ -53,7 +53,8 @@ def _denied(con, sql: str) -> bool:
 @pytest.mark.postgres
 def test_bi_reader_reads_marts_and_bi_views(bi_reader):
     assert bi_reader.execute("select count(*) from marts.mart_group_progress").fetchone()[0] == 24
-    assert bi_reader.execute("select count(*) from bi.policy_progress").fetchone()[0] == 18
+    # P001, P002, P003 and P005 × 6 periods (P004 has no targets)
+    assert bi_reader.execute("select count(*) from bi.policy_progress").fetchone()[0] == 24
     # default privileges: a table created after the grant is readable too
     assert bi_reader.execute("select n from marts.mart_rebuilt_later").fetchone()[0] == 1
 
@@ -65,7 +66,8 @@ def test_bi_reader_reads_marts_and_bi_views(bi_reader):
         "raw.submission_rows",
         "raw.submission_files",
         "raw.quarantined_rows",
-        "reference.targets",
+        "reference.units",
+        "plans.targets",
         "staging.stg_raw__submission_rows",
         "intermediate.int_kpi_values_current",
     ],

@@ -58,6 +58,8 @@ from bma_pipeline.columns import (
     SUBMISSION_ROWS,
 )
 
+from .golden_minutes import MINUTES_TABLES
+
 AS_OF = "2023-04-20T09:00:00"
 FISCAL_YEAR = 2566
 REPORTER = "สมชาย ใจดี 081-234-5678"  # personal data: must never leave schema raw
@@ -483,6 +485,7 @@ RAW_TABLES: dict[str, tuple[dict[str, str], list[tuple]]] = {
     "submission_files": (SUBMISSION_FILES_COLUMNS, SUBMISSION_FILES_ROWS),
     "submission_rows": (SUBMISSION_ROWS_COLUMNS, SUBMISSION_ROWS_ROWS),
     "quarantined_rows": (QUARANTINED_ROWS_COLUMNS, QUARANTINED_ROWS_ROWS),
+    **MINUTES_TABLES,  # the H–R meetings: golden_minutes.py
 }
 
 

@@ -16,7 +16,7 @@ import dagster as dg
 from pydantic import Field
 
 from bma_pipeline.fiscal import DEFAULT_DEADLINE_DAYS
-from bma_pipeline.intake.ledger import DEFAULT_MAX_BYTES
+from bma_pipeline.intake.ledger import DEFAULT_MAX_BYTES, DEFAULT_SETTLE_SECONDS
 from bma_pipeline.warehouse import Warehouse, WarehouseLocation, connect
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
@@ -52,6 +52,11 @@ class PipelineSettings(dg.ConfigurableResource):
         default=DEFAULT_DEADLINE_DAYS, description="days after a period ends until it is due"
     )
     max_file_bytes: int = Field(default=DEFAULT_MAX_BYTES, description="larger files are rejected")
+    settle_seconds: float = Field(
+        default=DEFAULT_SETTLE_SECONDS,
+        description="a landing file is taken once its size and modification time have not "
+        "changed for this long (≥ 0 s; 0 takes any file that does not change while read)",
+    )
     quarantine_warn_rate: float = Field(
         default=0.10, description="a unit whose quarantined share exceeds this gets a warning"
     )

@@ -17,7 +17,12 @@ from pydantic import Field
 
 from bma_pipeline.fiscal import DEFAULT_DEADLINE_DAYS
 from bma_pipeline.intake.ledger import DEFAULT_MAX_BYTES, DEFAULT_SETTLE_SECONDS
-from bma_pipeline.warehouse import Warehouse, WarehouseLocation, connect
+from bma_pipeline.warehouse import (
+    DEFAULT_LOCK_TIMEOUT_S,
+    Warehouse,
+    WarehouseLocation,
+    connect,
+)
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 WAREHOUSE_POOL = "warehouse"  # DuckDB has one writer at a time: every writer is in this pool.
@@ -34,8 +39,10 @@ class WarehouseResource(dg.ConfigurableResource):
         return WarehouseLocation.parse(self.url)
 
     @contextmanager
-    def connect(self, read_only: bool = False) -> Iterator[Warehouse]:
-        with connect(self.url, read_only=read_only) as wh:
+    def connect(
+        self, read_only: bool = False, lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S
+    ) -> Iterator[Warehouse]:
+        with connect(self.url, read_only=read_only, lock_timeout_s=lock_timeout_s) as wh:
             yield wh
 
 

@@ -1,18 +1,20 @@
-"""Publishing: the GX gate over the marts, then the `bi` views BI tools read."""
+"""Publishing: the GX gate over the marts, then the `bi` views BI tools read (and, on DuckDB,
+the published bi file)."""
 
 import dagster as dg
 
 from bma_pipeline.defs.resources import OWNER, WAREHOUSE_POOL, PipelineSettings, WarehouseResource
 from bma_pipeline.defs.retries import retry_on_transient_errors
 from bma_pipeline.publish.gate import run_gate
-from bma_pipeline.publish.publish import PUBLISHED_MARTS, publish_marts
+from bma_pipeline.publish.publish import PUBLISHED_MARTS, bi_file_of, publish_marts
 
 
 @dg.asset(
     key=dg.AssetKey(["bi", "published_marts"]),
     group_name="marts",
     description="The `bi` views BI tools read (as bma_bi_reader), switched to the new build "
-    "only when the Great Expectations gate passes; otherwise the last good build stays.",
+    "only when the Great Expectations gate passes; otherwise the last good build stays. On "
+    "DuckDB also the file <warehouse stem>.bi.duckdb, swapped in by rename, for readers.",
     kinds={"sql"},
     owners=[OWNER],
     deps=[dg.AssetKey(["marts", name]) for name in PUBLISHED_MARTS],
@@ -40,4 +42,8 @@ def bi_published(
         )
     with retry_on_transient_errors(context), warehouse.connect() as wh:
         counts = publish_marts(wh)
-    return dg.MaterializeResult(metadata={**metadata, "rows_published": sum(counts.values())})
+    metadata["rows_published"] = sum(counts.values())
+    bi_file = bi_file_of(warehouse.location)
+    if bi_file is not None:
+        metadata["bi_file"] = dg.MetadataValue.path(str(bi_file))
+    return dg.MaterializeResult(metadata=metadata)

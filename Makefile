@@ -94,7 +94,7 @@ superset-warehouse: setup
 # Superset on http://127.0.0.1:8088 with the executive dashboard; prints the URL and the login.
 superset: setup $(SUPERSET_VENV)/.installed $(DATA)/superset/warehouse.loaded
 	BMA_SUPERSET_HOME=$(CURDIR)/$(DATA)/superset BMA_SUPERSET_WAREHOUSE=$(SUPERSET_BI_URL) \
-	BMA_SUPERSET_DUCKDB=$(CURDIR)/$(DATA)/warehouse.duckdb bi/superset/superset.sh up
+	BMA_SUPERSET_DUCKDB=$(CURDIR)/$(DATA)/warehouse.bi.duckdb bi/superset/superset.sh up
 
 superset-stop:
 	BMA_SUPERSET_HOME=$(CURDIR)/$(DATA)/superset bi/superset/superset.sh stop

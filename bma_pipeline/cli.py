@@ -100,6 +100,7 @@ def run_pipeline(
     incremental: bool = False,
     pdf_units: list[str] | None = None,
     pdf: bool = False,
+    settle_seconds: float | None = None,
 ) -> dg.ExecuteInProcessResult:
     """Materialize every asset in-process against the given landing folder and warehouse.
 
@@ -107,9 +108,11 @@ def run_pipeline(
     at `as_of`): every new file is ingested whatever period it reports. dbt rebuilds
     every period (full refresh) unless `incremental`, when it rebuilds only `period`.
     With `pdf`, the meeting packs are printed to PDF too, for every H unit or only
-    `pdf_units`; the HTML packs are always written.
+    `pdf_units`; the HTML packs are always written. `settle_seconds` overrides how long a
+    landing file must stay unchanged before intake takes it.
     """
     from bma_pipeline.definitions import build_definitions
+    from bma_pipeline.intake.ledger import DEFAULT_SETTLE_SECONDS
 
     defs = build_definitions(
         warehouse_url=warehouse,
@@ -118,6 +121,7 @@ def run_pipeline(
         as_of=as_of,
         deadline_days=deadline_days,
         loggers=None if quiet else {"progress": _progress_logger(time.monotonic())},
+        settle_seconds=DEFAULT_SETTLE_SECONDS if settle_seconds is None else settle_seconds,
     )
     job = defs.resolve_job_def("period_pipeline_job")
     instance = (

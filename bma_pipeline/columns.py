@@ -599,7 +599,9 @@ RECEIVED_AT = Column(
 OUTCOME = Column(
     "outcome",
     "varchar",
-    "ingested, duplicate (same bytes as an earlier file) or rejected (with a reason).",
+    "ingested; duplicate (same bytes as an earlier file); rejected (with a reason); incomplete "
+    "(seen while it may still be written: no rows, taken once it settles); superseded_partial "
+    "(ingested while half written: its bytes begin a later file at its path, whose rows count).",
     label_th="ผลการรับไฟล์",
     label_en="outcome",
 )
@@ -655,7 +657,13 @@ PLAN_STATE = Column(
     "Fingerprint of the plan in force the file's rows were judged against; when the plan in "
     "force for its periods changes, the file is judged again.",
 )
-SUBMISSION_FILES = _files_table("submission_files", "file", PLAN_STATE)
+MTIME_NS = Column(
+    "mtime_ns",
+    "bigint",
+    "The file's modification time in nanoseconds as intake saw it: with path and size, how the "
+    "landing sensor knows a file is in the ledger without reading it.",
+)
+SUBMISSION_FILES = _files_table("submission_files", "file", PLAN_STATE, MTIME_NS)
 
 RAW_CELLS = Column(
     "raw_cells",

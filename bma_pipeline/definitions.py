@@ -2,7 +2,8 @@
 
 Settings come from environment variables (defaults = the embedded DuckDB set-up):
 BMA_WAREHOUSE (DuckDB path or PostgreSQL URL), BMA_LANDING_DIR, BMA_REPORTS_DIR,
-BMA_AS_OF (Bangkok wall time, ISO; default: now), BMA_DEADLINE_DAYS.
+BMA_AS_OF (Bangkok wall time, ISO; default: now), BMA_DEADLINE_DAYS, BMA_SETTLE_SECONDS
+(how long a landing file must stay unchanged before it is taken; default 30).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from bma_pipeline.defs.transform.project import dbt_project
 from bma_pipeline.defs.transform.resource import VENV_DBT_EXECUTABLE, BmaDbtCliResource
 from bma_pipeline.defs.validation.assets import quarantined_rows
 from bma_pipeline.defs.validation.checks import ledger_conservation, quarantine_rate_per_unit
+from bma_pipeline.intake.ledger import DEFAULT_SETTLE_SECONDS
 
 
 def build_definitions(
@@ -40,6 +42,7 @@ def build_definitions(
     as_of: str | None = None,
     deadline_days: int = 10,
     loggers: Mapping[str, dg.LoggerDefinition] | None = None,
+    settle_seconds: float = DEFAULT_SETTLE_SECONDS,
 ) -> dg.Definitions:
     return dg.Definitions(
         loggers=loggers,
@@ -78,6 +81,7 @@ def build_definitions(
                 reports_dir=reports_dir,
                 as_of=as_of,
                 deadline_days=deadline_days,
+                settle_seconds=settle_seconds,
             ),
             "dbt": BmaDbtCliResource(
                 project_dir=dbt_project,
@@ -94,4 +98,5 @@ defs = build_definitions(
     reports_dir=os.getenv("BMA_REPORTS_DIR", "data/reports"),
     as_of=os.getenv("BMA_AS_OF") or None,
     deadline_days=int(os.getenv("BMA_DEADLINE_DAYS", "10")),
+    settle_seconds=float(os.getenv("BMA_SETTLE_SECONDS", str(DEFAULT_SETTLE_SECONDS))),
 )

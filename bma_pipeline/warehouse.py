@@ -329,10 +329,15 @@ def duckdb_memory_limit() -> str:
 
 
 @contextmanager
-def connect(path_or_url: str | Path, read_only: bool = False) -> Iterator[Warehouse]:
-    """Open the warehouse; writers wait for each other (see `warehouse_lock`)."""
+def connect(
+    path_or_url: str | Path,
+    read_only: bool = False,
+    lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S,
+) -> Iterator[Warehouse]:
+    """Open the warehouse; writers wait for each other (see `warehouse_lock`), at most
+    `lock_timeout_s` (then `WarehouseBusy`)."""
     location = WarehouseLocation.parse(path_or_url)
-    with warehouse_lock(location, shared=read_only):
+    with warehouse_lock(location, shared=read_only, timeout_s=lock_timeout_s):
         if location.kind == "duckdb":
             import duckdb
 

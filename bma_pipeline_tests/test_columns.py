@@ -11,6 +11,7 @@ import pytest
 from bma_pipeline import columns
 from bma_pipeline.columns import (
     LEDGER_TABLES,
+    MINUTES,
     MISSING_MARKERS,
     PLAN,
     SUBMISSION,
@@ -64,7 +65,8 @@ def test_the_ledger_ddl_is_the_registry_s(tmp_path):
     with connect(tmp_path / "w.duckdb") as wh:
         ensure_ledger_tables(wh)
         ensure_quarantine_table(wh)
-        ensure_workbook_tables(wh, PLAN)
+        for kind in (PLAN, MINUTES):
+            ensure_workbook_tables(wh, kind)
         for table in LEDGER_TABLES:
             found = wh.query(
                 "select column_name, data_type from information_schema.columns "

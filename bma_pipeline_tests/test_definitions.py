@@ -7,7 +7,16 @@ import dagster as dg
 from bma_pipeline.definitions import defs
 from bma_pipeline.publish.publish import published_marts
 
-EXPECTED_GROUPS = {"reference", "plans", "intake", "validation", "transform", "marts", "reports"}
+EXPECTED_GROUPS = {
+    "reference",
+    "plans",
+    "minutes",
+    "intake",
+    "validation",
+    "transform",
+    "marts",
+    "reports",
+}
 
 MARTS = {
     "fct_kpi_progress",
@@ -29,6 +38,8 @@ MARTS = {
     "dim_project",
     "mart_project_progress",
     "mart_plan_revisions",
+    "mart_meetings",
+    "mart_commitments",
     "rpt_policy_lead_units",
     "rpt_most_lagging_policies",
     "rpt_kpi_unit_attention",

@@ -22,7 +22,8 @@ SUPERSET_PORT="${SUPERSET_PORT:-8088}"
 SUPERSET_WORKERS="${SUPERSET_WORKERS:-2}"
 # The warehouse as the read-only BI role (a password, if any, in BMA_BI_READER_PASSWORD).
 BMA_SUPERSET_WAREHOUSE="${BMA_SUPERSET_WAREHOUSE:-postgresql://bma_bi_reader@127.0.0.1:5432/bma_demo}"
-BMA_SUPERSET_DUCKDB="${BMA_SUPERSET_DUCKDB:-$REPO/data/warehouse.duckdb}"
+# The published bi file beside the DuckDB warehouse (the warehouse itself is locked during runs).
+BMA_SUPERSET_DUCKDB="${BMA_SUPERSET_DUCKDB:-$REPO/data/warehouse.bi.duckdb}"
 # The bundle imported: the committed one (make superset-bundle points it at the definition).
 BMA_SUPERSET_BUNDLE="${BMA_SUPERSET_BUNDLE:-$REPO/bi/superset/bundle}"
 

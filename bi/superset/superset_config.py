@@ -78,5 +78,6 @@ TALISMAN_CONFIG = {
 CONTENT_SECURITY_POLICY_WARNING = False
 
 # Superset's default, kept: no SQLite or shillelagh connections to this machine's files.
-# (The DuckDB warehouse is registered read-only by `bi/superset/provision.py`.)
+# (The published DuckDB bi file, `data/warehouse.bi.duckdb`, is registered read-only by
+# `bma_pipeline/bi/superset_provision.py`.)
 PREVENT_UNSAFE_DB_CONNECTIONS = True

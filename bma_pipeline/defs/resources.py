@@ -16,10 +16,16 @@ import dagster as dg
 from pydantic import Field
 
 from bma_pipeline.fiscal import DEFAULT_DEADLINE_DAYS
+from bma_pipeline.intake.ledger import DEFAULT_SETTLE_SECONDS
 from bma_pipeline.intake.readers import DEFAULT_MAX_BYTES
 from bma_pipeline.minutes.rules import DEFAULT_GRACE_DAYS
 from bma_pipeline.reference.catalog import CITY_DIR
-from bma_pipeline.warehouse import Warehouse, WarehouseLocation, connect
+from bma_pipeline.warehouse import (
+    DEFAULT_LOCK_TIMEOUT_S,
+    Warehouse,
+    WarehouseLocation,
+    connect,
+)
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 WAREHOUSE_POOL = "warehouse"  # DuckDB has one writer at a time: every writer is in this pool.
@@ -36,8 +42,10 @@ class WarehouseResource(dg.ConfigurableResource):
         return WarehouseLocation.parse(self.url)
 
     @contextmanager
-    def connect(self, read_only: bool = False) -> Iterator[Warehouse]:
-        with connect(self.url, read_only=read_only) as wh:
+    def connect(
+        self, read_only: bool = False, lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S
+    ) -> Iterator[Warehouse]:
+        with connect(self.url, read_only=read_only, lock_timeout_s=lock_timeout_s) as wh:
             yield wh
 
 
@@ -54,6 +62,11 @@ class PipelineSettings(dg.ConfigurableResource):
         default=DEFAULT_DEADLINE_DAYS, description="days after a period ends until it is due"
     )
     max_file_bytes: int = Field(default=DEFAULT_MAX_BYTES, description="larger files are rejected")
+    settle_seconds: float = Field(
+        default=DEFAULT_SETTLE_SECONDS,
+        description="a landing file is taken once its size and modification time have not "
+        "changed for this long (≥ 0 s; 0 takes any file that does not change while read)",
+    )
     quarantine_warn_rate: float = Field(
         default=0.10, description="a unit whose quarantined share exceeds this gets a warning"
     )

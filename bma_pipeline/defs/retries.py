@@ -16,7 +16,8 @@ MAX_RETRIES = 3
 BASE_DELAY_S = 2.0
 
 
-def _transient_types() -> tuple[type[BaseException], ...]:
+def transient_error_types() -> tuple[type[BaseException], ...]:
+    """Errors that say the database is busy or unreachable, not that the work is wrong."""
     import duckdb
     import psycopg
 
@@ -32,7 +33,7 @@ def backoff_seconds(retry_number: int, base: float | None = None) -> float:
 def retry_on_transient_errors(context: dg.OpExecutionContext) -> Iterator[None]:
     try:
         yield
-    except _transient_types() as exc:
+    except transient_error_types() as exc:
         wait = backoff_seconds(context.retry_number)
         context.log.warning(f"transient database error, retrying in {wait:.0f}s: {exc}")
         raise dg.RetryRequested(max_retries=MAX_RETRIES, seconds_to_wait=wait) from exc

@@ -7,6 +7,8 @@ dialect, and one code path serves both warehouses), GX's own Data Docs under
 `<report_dir>/gx/`, and a self-contained Thai/English summary page at
 `<report_dir>/index.html` (GX's pages take their styling from CDNs; the summary needs
 nothing from the network).
+Validating writes no file: the docs are written afterwards by `write_docs`, so a docs
+folder that cannot take them (a full disk) never decides whether a build is published.
 GX is imported inside `run_gate` only: importing it costs seconds, and the code
 location must not pay that on every load.
 """
@@ -22,6 +24,7 @@ from typing import Any
 
 import pandas as pd
 
+from bma_pipeline.outputs import output_errors, write_atomically
 from bma_pipeline.warehouse import Warehouse
 
 STATUSES = ["on_track", "at_risk", "off_track", "no_data"]
@@ -60,11 +63,16 @@ class Failure:
         return f"{where}: {self.expectation} ({self.observed})"
 
 
+ResultRow = tuple[str, str, str, bool, str]  # table, expectation, column, passed, observed
+
+
 @dataclass
 class GateResult:
     evaluated: int = 0
     failures: list[Failure] = field(default_factory=list)
     report_path: Path | None = None
+    rows: list[ResultRow] = field(default_factory=list)
+    context: Any = field(default=None, repr=False)  # the GX context holding the results
 
     @property
     def passed(self) -> bool:
@@ -142,29 +150,18 @@ def _suites(gx: Any) -> dict[str, list[Any]]:
 
 
 def run_gate(wh: Warehouse, report_dir: Path | None = None) -> GateResult:
-    """Validate the marts; every failing or broken expectation is a failure."""
+    """Validate the marts; every failing or broken expectation is a failure. With
+    `report_dir`, the docs are written too (`write_docs`, which may raise)."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    if report_dir is not None:
-        context.add_data_docs_site(
-            site_name=DOCS_SITE,
-            site_config={
-                "class_name": "SiteBuilder",
-                "store_backend": {
-                    "class_name": "TupleFilesystemStoreBackend",
-                    "base_directory": str((report_dir / "gx").resolve()),
-                },
-                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-            },
-        )
     source = context.data_sources.add_pandas("bma_marts")
     frames = _frames(wh)
-    result = GateResult()
-    rows: list[tuple[str, str, str, bool, str]] = []
+    result = GateResult(context=context)
+    rows = result.rows
     for table, expectations in _suites(gx).items():
         batch_definition = source.add_dataframe_asset(table).add_batch_definition_whole_dataframe(
             "all"
@@ -189,12 +186,37 @@ def run_gate(wh: Warehouse, report_dir: Path | None = None) -> GateResult:
             if not ok:
                 result.failures.append(Failure(table, config.type, column, observed))
     if report_dir is not None:
-        context.build_data_docs(site_names=[DOCS_SITE])
-        result.report_path = write_report(rows, report_dir)
+        write_docs(result, report_dir)
     return result
 
 
-def write_report(rows: list[tuple[str, str, str, bool, str]], report_dir: Path) -> Path:
+def write_docs(result: GateResult, report_dir: Path) -> Path:
+    """GX's Data Docs under `<report_dir>/gx/` and the summary page `<report_dir>/index.html`.
+
+    Raises `OutputNotWritten` naming the folder and its free space when the disk refuses
+    (GX's own errors name no path). The summary page is replaced whole or not at all.
+    """
+    gx_dir = (report_dir / "gx").resolve()
+    with output_errors("the publish gate's Data Docs", gx_dir):
+        gx_dir.mkdir(parents=True, exist_ok=True)
+        result.context.add_data_docs_site(
+            site_name=DOCS_SITE,
+            site_config={
+                "class_name": "SiteBuilder",
+                "store_backend": {
+                    "class_name": "TupleFilesystemStoreBackend",
+                    "base_directory": str(gx_dir),
+                },
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            },
+        )
+        result.context.build_data_docs(site_names=[DOCS_SITE])
+    with output_errors("the publish gate's summary page", report_dir / "index.html"):
+        result.report_path = write_report(result.rows, report_dir)
+    return result.report_path
+
+
+def write_report(rows: list[ResultRow], report_dir: Path) -> Path:
     """A self-contained HTML summary of the results, linking to GX's Data Docs."""
     report_dir.mkdir(parents=True, exist_ok=True)
     failed = sum(1 for r in rows if not r[3])
@@ -215,5 +237,5 @@ tr.bad{{background:#fde2e2}}tr.ok{{background:#eef9ee}}</style></head><body>
 <table><tr><th>table</th><th>expectation</th><th>column</th><th>result</th><th>observed</th></tr>
 {body}</table></body></html>"""
     path = report_dir / "index.html"
-    path.write_text(page, encoding="utf-8")
+    write_atomically(path, page)
     return path

@@ -12,6 +12,9 @@ from bma_pipeline.intake.ledger import ingest_landing
 from bma_pipeline.warehouse import connect
 
 UNITS = {"1001", "1002", "DDS"}
+# The files here are written whole before intake looks: no settling interval (waiting for
+# files still being written is test_whole_files.py's subject).
+WHOLE = {"settle_seconds": 0}
 HEADER = "รหัสหน่วยงาน,ปีงบประมาณ,งวดที่,รหัสตัวชี้วัด,ผลการดำเนินงาน,สถานะ\n"
 
 
@@ -41,11 +44,11 @@ def _outcomes(wh) -> dict[str, tuple[str, str | None]]:
 
 def _check_ledger(url: str, landing: Path) -> None:
     with connect(url) as wh:
-        first = ingest_landing(wh, landing, UNITS)
+        first = ingest_landing(wh, landing, UNITS, **WHOLE)
         assert (first.files_ingested, first.rows_ingested) == (2, 3)
 
         # Re-scanning the same folder adds nothing.
-        again = ingest_landing(wh, landing, UNITS)
+        again = ingest_landing(wh, landing, UNITS, **WHOLE)
         assert (again.files_ingested, again.files_already_known) == (0, 2)
         assert wh.scalar("select count(*) from raw.submission_rows") == 3
 
@@ -58,7 +61,7 @@ def _check_ledger(url: str, landing: Path) -> None:
         _write(landing / "loose.csv", HEADER)
         _write(landing / "1002" / "report.pdf", "%PDF-1.4")
         (landing / "1002" / "link.csv").symlink_to(landing / "1001" / "2566-P1.csv")
-        third = ingest_landing(wh, landing, UNITS)
+        third = ingest_landing(wh, landing, UNITS, **WHOLE)
         assert third.files_ingested == 1
         assert third.files_duplicate == 1
         assert third.files_rejected == 4
@@ -115,7 +118,7 @@ def test_files_read_in_chunks_give_the_same_ledger(
     _write(landing / "1001" / "broken.xlsx", "not a workbook")
     _write(landing / "DDS" / "2566-P1.csv", HEADER + "DDS,2566,1,K0001,7,ล่าช้า\n")
     with connect(str(tmp_path / f"w{chunk_files}.duckdb")) as wh:
-        report = ingest_landing(wh, landing, UNITS, chunk_files=chunk_files)
+        report = ingest_landing(wh, landing, UNITS, chunk_files=chunk_files, **WHOLE)
         files = wh.query(
             "select file_id, path, outcome, reason_code, n_rows from raw.submission_files "
             "order by file_id"

@@ -127,7 +127,7 @@ def test_filled_template_passes_check_and_is_accepted_by_intake(
     assert capsys.readouterr().out.strip().splitlines()[-1] == f"accepted: {n} rows"
 
     with connect(str(tmp_path / "w.duckdb")) as wh:
-        intake = ingest_landing(wh, landing, set(catalog.units["unit_code"]))
+        intake = ingest_landing(wh, landing, set(catalog.units["unit_code"]), settle_seconds=0)
         assert (intake.files_ingested, intake.rows_ingested) == (1, n)
         report = validate_pending_files(wh, catalog)
         assert (report.rows_accepted, report.rows_quarantined) == (n, 0)

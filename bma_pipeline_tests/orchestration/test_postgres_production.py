@@ -25,7 +25,7 @@ def test_file_dropped_sensor_run_marts_updated_on_postgres(tmp_path, dagster_hom
     with dg.build_sensor_context(
         instance=instance,
         repository_def=defs.get_repository_def(),
-        resources={"settings": defs.resources["settings"]},
+        resources={name: defs.resources[name] for name in ("settings", "warehouse")},
     ) as context:
         tick = sensor.evaluate_tick(context)
     assert [r.partition_key for r in tick.run_requests] == ["2566-P1"]

@@ -1,20 +1,29 @@
-"""The landing sensor: a new file → one run for its period; the same file again → none."""
+"""The landing sensor: a new file → one run for its period; the same file again, or a file the
+ledger already holds, → none; a file still being written → not yet; a busy warehouse → a skip."""
 
 from __future__ import annotations
 
 import json
 import os
 import shutil
+import subprocess
+import sys
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import dagster as dg
+import pytest
 
+from bma_pipeline.cli import run_pipeline
 from bma_pipeline.definitions import build_definitions
 from bma_pipeline.defs.intake.sensors import evaluate_landing
+from bma_pipeline.intake.ledger import ingest_landing, read_ledger_view
+from bma_pipeline.warehouse import connect
+from bma_sample.submissions import generate_submissions
 
 HEADER = "รหัสหน่วยงาน,ปีงบประมาณ,งวดที่,รหัสตัวชี้วัด,ผลการดำเนินงาน\n"
+AS_OF = "2023-01-15T00:00:00"
 
 
 def _write(path: Path, text: str, received: datetime) -> None:
@@ -27,9 +36,9 @@ def _write(path: Path, text: str, received: datetime) -> None:
 def _evaluate(landing: Path, cursor: str | None):
     defs = build_definitions(str(landing.parent / "w.duckdb"), str(landing), str(landing.parent))
     sensor = defs.resolve_sensor_def("landing_sensor")
-    settings = defs.resources["settings"]
+    resources = {name: defs.resources[name] for name in ("settings", "warehouse")}
     with dg.build_sensor_context(
-        cursor=cursor, repository_def=defs.get_repository_def(), resources={"settings": settings}
+        cursor=cursor, repository_def=defs.get_repository_def(), resources=resources
     ) as context:
         return sensor.evaluate_tick(context)
 
@@ -76,3 +85,111 @@ def test_a_file_without_a_readable_period_is_placed_by_arrival_and_reported(tmp_
     _, _, notes = evaluate_landing(landing, {}, max_bytes=1 << 20)
     assert any("scan.pdf" in n and "received time" in n for n in notes)
     assert any("scan2.pdf" in n and "outside the partitions" in n for n in notes)
+
+
+NOW = datetime(2025, 1, 10, 12, 0, tzinfo=ZoneInfo("Asia/Bangkok")).timestamp()
+
+
+def _stamp(path: Path, posix_seconds: float) -> None:
+    os.utime(path, ns=(int(posix_seconds * 1e9), int(posix_seconds * 1e9)))
+
+
+def test_only_settled_files_are_requested_and_upload_names_never(tmp_path):
+    landing = tmp_path / "landing"
+    _write(landing / "1001" / "p2.csv", HEADER + "1001,2566,2,K0001,5\n", datetime(2023, 2, 3))
+    _stamp(landing / "1001" / "p2.csv", NOW - 5)  # modified 5 s ago: maybe still being written
+    _write(landing / "1002" / "p2.csv.part", HEADER, datetime(2023, 2, 3))
+    _write(landing / "1002" / "~$p2.xlsx", "lock", datetime(2023, 2, 3))
+    first = evaluate_landing(landing, {}, max_bytes=1 << 20, settle_seconds=30, now=NOW)
+    assert first.run_requests == []
+    assert first.settling == ["1001/p2.csv"]
+    assert first.cursor == {}  # not remembered: looked at again next tick
+
+    later = evaluate_landing(
+        landing, first.cursor, max_bytes=1 << 20, settle_seconds=30, now=NOW + 25
+    )
+    assert [r.partition_key for r in later.run_requests] == ["2566-P2"]
+    assert later.settling == [] and set(later.cursor) == {"1001/p2.csv"}
+
+
+def test_a_future_mtime_is_requested_once_the_ledger_saw_it_an_interval_ago(tmp_path):
+    landing = tmp_path / "landing"
+    _write(landing / "1001" / "p2.csv", HEADER + "1001,2566,2,K0001,5\n", datetime(2023, 2, 3))
+    _stamp(landing / "1001" / "p2.csv", NOW + 3600)
+    with connect(str(tmp_path / "w.duckdb")) as wh:
+        assert ingest_landing(wh, landing, {"1001"}, clock=lambda: NOW).files_incomplete == 1
+        ledger = read_ledger_view(wh)
+    soon = evaluate_landing(landing, {}, 1 << 20, ledger=ledger, settle_seconds=30, now=NOW + 10)
+    assert soon.run_requests == [] and soon.settling == ["1001/p2.csv"]
+    later = evaluate_landing(landing, {}, 1 << 20, ledger=ledger, settle_seconds=30, now=NOW + 31)
+    assert [r.partition_key for r in later.run_requests] == ["2566-P2"]
+
+
+_HOLDERS = {
+    # a run of the pipeline: the warehouse lock, then DuckDB read-write
+    "pipeline": "from bma_pipeline.warehouse import connect\n"
+    "with connect(sys.argv[1]):\n"
+    "    print('holding', flush=True); sys.stdin.read()",
+    # a person with the DuckDB CLI open read-write (no warehouse lock)
+    "duckdb": "import duckdb\n"
+    "con = duckdb.connect(sys.argv[1])\n"
+    "print('holding', flush=True); sys.stdin.read()",
+}
+
+
+@pytest.mark.parametrize("holder", sorted(_HOLDERS))
+def test_a_busy_warehouse_skips_the_tick_and_keeps_the_cursor(tmp_path, holder):
+    landing = tmp_path / "landing"
+    _write(landing / "1001" / "p2.csv", HEADER + "1001,2566,2,K0001,5\n", datetime(2023, 2, 3))
+    warehouse = tmp_path / "w.duckdb"
+    with connect(str(warehouse)) as wh:
+        ingest_landing(wh, landing, {"1001"})
+    cursor = json.dumps({"1001/earlier.csv": "10:20"})
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "import sys\n" + _HOLDERS[holder], str(warehouse)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "holding"
+        busy = _evaluate(landing, cursor)
+    finally:
+        assert proc.stdin is not None
+        proc.stdin.close()
+        proc.wait(60)
+    assert busy.run_requests == []
+    assert "cannot be read now" in (busy.skip_message or "")
+    assert str(warehouse) in (busy.skip_message or "")
+    assert busy.cursor == cursor
+
+    # Free again: the ledger holds the file, so even without a cursor nothing is requested.
+    free = _evaluate(landing, None)
+    assert free.run_requests == []
+    assert "no new files" in (free.skip_message or "")
+
+
+@pytest.mark.slow
+def test_the_first_tick_after_a_cli_run_requests_nothing(tmp_path):
+    """`make demo`, then `make dev`: the sensor starts with no cursor on a warehouse that
+    `bma-pipeline run` filled; every landing file is in the ledger, so no run is launched."""
+    landing = tmp_path / "landing"
+    generate_submissions(landing, 2566, [1], seed=3)
+    result = run_pipeline(
+        landing, str(tmp_path / "w.duckdb"), tmp_path / "reports", as_of=AS_OF, quiet=True
+    )
+    assert result.success
+    first = _evaluate(landing, None)
+    assert first.run_requests == []
+    assert "no new files" in (first.skip_message or "")
+    assert set(json.loads(first.cursor)) == {
+        p.relative_to(landing).as_posix() for p in landing.glob("*/*")
+    }
+
+    # Re-stamped by a copy tool (same bytes, another mtime): the ledger holds the bytes.
+    some = sorted(landing.glob("*/*"))[0]
+    _stamp(some, some.stat().st_mtime - 3600)
+    assert _evaluate(landing, None).run_requests == []
+    # A file the ledger does not hold: one run, for its period.
+    _write(landing / "1001" / "late_p2.csv", HEADER + "1001,2566,2,K0001,5\n", datetime(2023, 2, 3))
+    assert [r.partition_key for r in _evaluate(landing, first.cursor).run_requests] == ["2566-P2"]

@@ -370,6 +370,7 @@ def _file_row(file_id, unit, name, received_at, outcome, n_rows, validated):
         received_at,
         received_at if validated else None,
         None,  # plan_state: validation's fingerprint of the plan in force, not read by dbt
+        None,  # mtime_ns
     )
 
 

@@ -30,7 +30,7 @@ def test_feedback_lists_the_units_quarantined_rows_with_thai_messages(tmp_path: 
     (landing / "1002" / "p1.csv").write_text(HEADER + "1002,2566,1,K9999,1,\n", encoding="utf-8")
     warehouse = str(tmp_path / "w.duckdb")
     with connect(warehouse) as wh:
-        ingest_landing(wh, landing, set(catalog.units["unit_code"]))
+        ingest_landing(wh, landing, set(catalog.units["unit_code"]), settle_seconds=0)
         validate_pending_files(wh, catalog)
     with connect(warehouse, read_only=True) as wh:
         paths = write_feedback_files(wh, tmp_path / "feedback", "2566-P1")
@@ -70,7 +70,7 @@ def test_a_run_for_one_period_also_refreshes_periods_whose_files_changed(tmp_pat
             HEADER + f"1001,2566,{period_no},{kpi},{len(name)},\n", encoding="utf-8"
         )
         with connect(warehouse) as wh:
-            ingest_landing(wh, landing, set(catalog.units["unit_code"]))
+            ingest_landing(wh, landing, set(catalog.units["unit_code"]), settle_seconds=0)
             validate_pending_files(wh, catalog)
         with connect(warehouse, read_only=True) as wh:
             paths = write_feedback_files(wh, out, "2566-P2")

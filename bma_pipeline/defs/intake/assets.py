@@ -22,7 +22,8 @@ SUBMISSION_ROWS = dg.AssetKey(["raw", "submission_rows"])
             SUBMISSION_FILES,
             group_name="intake",
             description="Ledger of every received file: path, unit folder, SHA-256, bytes, "
-            "received time, outcome (ingested / duplicate / rejected) and reason.",
+            "received time, outcome (ingested / duplicate / rejected / superseded_partial, "
+            "or incomplete while a file is still being written) and reason.",
             kinds={"pandas", "sql"},
             owners=[OWNER],
             deps=[reference_key("units")],
@@ -44,10 +45,11 @@ def submission_intake(
     warehouse: WarehouseResource,
     settings: PipelineSettings,
 ) -> Iterator[dg.MaterializeResult]:
-    """Scan the landing folder and record each new file exactly once.
+    """Scan the landing folder and record each new whole file exactly once.
 
     The ledger is one exactly-once stream: a period's run takes every new file,
-    whichever period it reports, so no file waits for a run that may never come.
+    whichever period it reports, so no file waits for a run that may never come. A file
+    still being written waits in the ledger as `incomplete` for a later run.
     """
     with retry_on_transient_errors(context), warehouse.connect() as wh:
         known_units = set(wh.query("select unit_code from reference.units")["unit_code"])
@@ -57,9 +59,17 @@ def submission_intake(
             known_units,
             max_bytes=settings.max_file_bytes,
             progress=context.log.info,
+            settle_seconds=settings.settle_seconds,
         )
     for path, code, reason in report.rejections:
         context.log.warning(f"rejected {path}: [{code}] {reason}")
+    for path, reason in report.incomplete:
+        context.log.warning(f"not taken yet {path}: {reason}")
+    for path, old_id, new_id in report.superseded:
+        context.log.warning(
+            f"superseded_partial: file {old_id} was the start of {path} (file {new_id}); "
+            "its rows leave the accepted set"
+        )
     yield dg.MaterializeResult(
         asset_key=SUBMISSION_FILES,
         metadata={
@@ -68,9 +78,20 @@ def submission_intake(
             "files_duplicate": report.files_duplicate,
             "files_rejected": report.files_rejected,
             "files_already_known": report.files_already_known,
+            "files_incomplete": report.files_incomplete,
+            "files_superseded_partial": report.files_superseded_partial,
+            "files_skipped_in_progress_names": len(report.in_progress_names),
             "rejections": dg.MetadataValue.md(
                 markdown_table(("path", "code", "reason"), report.rejections[:50])
                 if report.rejections
+                else "none"
+            ),
+            "in_progress_names": dg.MetadataValue.md(
+                "\n".join(f"- {path}" for path in report.in_progress_names[:50]) or "none"
+            ),
+            "incomplete": dg.MetadataValue.md(
+                markdown_table(("path", "reason"), report.incomplete[:50])
+                if report.incomplete
                 else "none"
             ),
         },

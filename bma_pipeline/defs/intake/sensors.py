@@ -1,60 +1,106 @@
-"""The landing sensor: each new or changed file triggers one run for its period.
+"""The landing sensor: each new or changed whole file triggers one run for its period.
 
-The cursor maps each file's landing path to its size and modification time, so a
-file seen once is not seen again, a replaced file is seen as new, and simulated
-(old) modification times cannot hide a file the way a "newest mtime" cursor would.
+The ledger is the record of what has been seen: a file whose path, size and modification
+time (or, for a touched file or an older record without an mtime, whose bytes) the ledger
+holds launches nothing, so the first tick after `bma-pipeline run` filled the warehouse
+requests no run. The cursor (path → size:mtime_ns) only remembers what the sensor already
+requested, so a file is not requested twice before its run has written it to the ledger.
+Only settled files are requested (the same rule as intake, `ledger.is_settled`); names
+upload tools write under are ignored. The ledger is read read-only, and when another
+process holds the warehouse the tick is skipped: the landing is looked at again next tick.
 """
 
 import hashlib
 import json
+import time
 from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import dagster as dg
 
 from bma_pipeline.defs.jobs import period_pipeline_job
 from bma_pipeline.defs.partitions import period_partitions
-from bma_pipeline.defs.resources import PipelineSettings
+from bma_pipeline.defs.resources import PipelineSettings, WarehouseResource
+from bma_pipeline.defs.retries import transient_error_types
 from bma_pipeline.fiscal import Period
-from bma_pipeline.intake.ledger import iter_landing_paths, received_at_of
+from bma_pipeline.intake.ledger import (
+    DEFAULT_SETTLE_SECONDS,
+    LedgerView,
+    is_in_progress_name,
+    is_settled,
+    iter_landing_paths,
+    read_ledger_view,
+    received_at_of,
+    signature_of,
+)
 from bma_pipeline.intake.placement import BY_RECEIVED_TIME, place_file
 
+# A tick waits this long for a run holding the warehouse before it skips (ticks are ~60 s apart).
+LEDGER_LOCK_TIMEOUT_S = 2.0
 
-def _signature(path: Path) -> str:
-    stat = path.lstat()
-    return f"{stat.st_size}:{stat.st_mtime_ns}"
+
+@dataclass
+class LandingEvaluation:
+    """What a tick found; unpacks as (run_requests, cursor, notes)."""
+
+    run_requests: list[dg.RunRequest]
+    cursor: dict[str, str]
+    notes: list[str]  # files placed by received time or outside the partitions
+    settling: list[str] = field(default_factory=list)  # not requested: still being written
+
+    def __iter__(self) -> Iterator[object]:
+        return iter((self.run_requests, self.cursor, self.notes))
 
 
 def evaluate_landing(
-    landing: Path, cursor: dict[str, str], max_bytes: int
-) -> tuple[list[dg.RunRequest], dict[str, str], list[str]]:
-    """Run requests for new or changed files, the next cursor, and placement notes."""
+    landing: Path,
+    cursor: dict[str, str],
+    max_bytes: int,
+    ledger: LedgerView | None = None,
+    settle_seconds: float = DEFAULT_SETTLE_SECONDS,
+    now: float | None = None,
+) -> LandingEvaluation:
+    """Run requests for settled files that neither the ledger nor the cursor holds."""
     landing = landing.resolve()
-    seen: dict[str, str] = {}
+    ledger = ledger or LedgerView()
+    now = time.time() if now is None else now
+    result = LandingEvaluation([], {}, [])
     changed: dict[str, list[str]] = defaultdict(list)
-    notes: list[str] = []
     paths = list(iter_landing_paths(landing)) if landing.is_dir() else []
     for path in paths:
         relative = path.relative_to(landing).as_posix()
-        signature = _signature(path)
-        seen[relative] = signature
-        if cursor.get(relative) == signature:
+        if is_in_progress_name(relative):
+            continue
+        size, mtime_ns = signature_of(path)
+        signature = f"{size}:{mtime_ns}"
+        if cursor.get(relative) == signature or ledger.holds(relative, size, mtime_ns):
+            result.cursor[relative] = signature
+            continue
+        if not is_settled(size, mtime_ns, now, settle_seconds, ledger.waiting.get(relative)):
+            result.settling.append(relative)  # not in the cursor: looked at again next tick
+            continue
+        result.cursor[relative] = signature
+        if not path.is_symlink() and ledger.holds_bytes(relative, size, path):
             continue
         unit = relative.split("/", 1)[0] if "/" in relative else ""
         placement = place_file(path, unit, received_at_of(path), max_bytes)
         key = placement.key
         if placement.how == BY_RECEIVED_TIME:
-            notes.append(
+            result.notes.append(
                 f"{relative}: no readable period in its rows; placed in {key} by its received time"
             )
         if not period_partitions.has_partition_key(key):
             # Any period's run ingests every new file, so the nearest partition takes it.
             keys = period_partitions.get_partition_keys()
             nearest = keys[0] if Period.from_key(key) < Period.from_key(keys[0]) else keys[-1]
-            notes.append(f"{relative}: period {key} is outside the partitions; run in {nearest}")
+            result.notes.append(
+                f"{relative}: period {key} is outside the partitions; run in {nearest}"
+            )
             key = nearest
         changed[key].append(f"{relative}@{signature}")
-    requests = [
+    result.run_requests = [
         dg.RunRequest(
             run_key=f"{period}:{hashlib.sha1('|'.join(sorted(files)).encode()).hexdigest()[:16]}",
             partition_key=period,
@@ -62,7 +108,20 @@ def evaluate_landing(
         )
         for period, files in sorted(changed.items())
     ]
-    return requests, seen, notes
+    return result
+
+
+def read_ledger(warehouse: WarehouseResource) -> LedgerView:
+    """The ledger, opened read-only; empty when there is no warehouse yet.
+
+    Raises a transient database error (`WarehouseBusy`, DuckDB's lock conflict, an
+    unreachable PostgreSQL) when it cannot be read now.
+    """
+    try:
+        with warehouse.connect(read_only=True, lock_timeout_s=LEDGER_LOCK_TIMEOUT_S) as wh:
+            return read_ledger_view(wh)
+    except FileNotFoundError:
+        return LedgerView()
 
 
 @dg.sensor(
@@ -70,17 +129,41 @@ def evaluate_landing(
     job=period_pipeline_job,
     minimum_interval_seconds=60,
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Watches the landing folder; one run per period with new or changed files.",
+    description="Watches the landing folder; one run per period with new or changed whole "
+    "files that the ledger does not hold yet.",
 )
 def landing_sensor(
-    context: dg.SensorEvaluationContext, settings: PipelineSettings
+    context: dg.SensorEvaluationContext,
+    settings: PipelineSettings,
+    warehouse: WarehouseResource,
 ) -> dg.SensorResult:
-    cursor = json.loads(context.cursor) if context.cursor else {}
-    requests, seen, notes = evaluate_landing(settings.landing_path, cursor, settings.max_file_bytes)
-    for note in notes:
-        context.log.warning(note)
-    if not requests:
+    try:
+        ledger = read_ledger(warehouse)
+    except transient_error_types() as exc:
         return dg.SensorResult(
-            skip_reason=f"no new files in {settings.landing_path}", cursor=json.dumps(seen)
+            skip_reason=f"the ledger in {warehouse.location.display} cannot be read now "
+            f"({type(exc).__name__}: {exc}); the landing is looked at again next tick",
+            cursor=context.cursor,
         )
-    return dg.SensorResult(run_requests=requests, cursor=json.dumps(seen, sort_keys=True))
+    cursor = json.loads(context.cursor) if context.cursor else {}
+    found = evaluate_landing(
+        settings.landing_path,
+        cursor,
+        settings.max_file_bytes,
+        ledger=ledger,
+        settle_seconds=settings.settle_seconds,
+    )
+    for note in found.notes:
+        context.log.warning(note)
+    if found.settling:
+        context.log.info(
+            f"{len(found.settling)} file(s) still being written, requested once unchanged for "
+            f"{settings.settle_seconds:g} s: " + ", ".join(found.settling[:20])
+        )
+    cursor_text = json.dumps(found.cursor, sort_keys=True)
+    if not found.run_requests:
+        waiting = f"; {len(found.settling)} still being written" if found.settling else ""
+        return dg.SensorResult(
+            skip_reason=f"no new files in {settings.landing_path}{waiting}", cursor=cursor_text
+        )
+    return dg.SensorResult(run_requests=found.run_requests, cursor=cursor_text)

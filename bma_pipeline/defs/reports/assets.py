@@ -1,4 +1,8 @@
-"""Reports: the run summary (JSON + Markdown) under the reports folder."""
+"""Reports: the run summary (JSON + Markdown) under the reports folder.
+
+Each file is replaced whole (temp file, then rename), so a full disk leaves the previous
+summary or none, never a 0-byte file, and fails the step naming the path and free space.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,9 @@ import json
 import dagster as dg
 
 from bma_pipeline.defs.reports.dashboards import exposure_keys
+from bma_pipeline.defs.reports.output import report_output
 from bma_pipeline.defs.resources import OWNER, PipelineSettings, WarehouseResource
+from bma_pipeline.outputs import write_atomically
 from bma_pipeline.summary import collect_summary, format_summary
 
 
@@ -23,14 +29,15 @@ def run_summary(warehouse: WarehouseResource, settings: PipelineSettings) -> dg.
     with warehouse.connect(read_only=True) as wh:
         summary = collect_summary(wh)
     out = settings.reports_path
-    out.mkdir(parents=True, exist_ok=True)
     json_path = out / "run_summary.json"
     text_path = out / "run_summary.txt"
     summary.reports = [str(json_path.resolve()), str(text_path.resolve())]
-    json_path.write_text(
-        json.dumps(summary.as_dict(), ensure_ascii=False, indent=2), encoding="utf-8"
-    )
-    text_path.write_text(format_summary(summary) + "\n", encoding="utf-8")
+    for path, text in (
+        (json_path, json.dumps(summary.as_dict(), ensure_ascii=False, indent=2)),
+        (text_path, format_summary(summary) + "\n"),
+    ):
+        with report_output("the run summary", path):
+            write_atomically(path, text)
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(json_path.resolve())),

@@ -14,6 +14,8 @@ from pydantic import Field
 
 from bma_pipeline import lineage
 from bma_pipeline.defs.partitions import period_of, period_partitions
+from bma_pipeline.defs.publish.assets import PUBLISHED
+from bma_pipeline.defs.reports.output import report_output
 from bma_pipeline.defs.resources import OWNER, WAREHOUSE_POOL, PipelineSettings, WarehouseResource
 from bma_pipeline.defs.transform.translator import BmaDbtTranslator
 from bma_pipeline.fiscal import Period
@@ -28,8 +30,6 @@ from bma_pipeline.reports.freshness import (
 from bma_pipeline.reports.index import render_index, unit_names
 from bma_pipeline.reports.meeting import default_workers, render_meeting_reports
 from bma_pipeline.warehouse import Warehouse
-
-PUBLISHED = dg.AssetKey(["bi", "published_marts"])
 
 
 def exposure_keys(exposure: str) -> list[dg.AssetKey]:
@@ -103,7 +103,10 @@ def executive_dashboard(
 ) -> dg.MaterializeResult:
     paths: list[Path] = []
     reports = settings.reports_path
-    with warehouse.connect(read_only=True) as wh:
+    with (
+        warehouse.connect(read_only=True) as wh,
+        report_output("the executive dashboards", reports),
+    ):
         periods, prints, unchanged = _to_render(context, wh, settings, "executive_dashboard")
         for period in periods:
             forget_rendered(reports, period, "executive_dashboard")
@@ -168,7 +171,10 @@ def meeting_reports(
     pdf_seconds = 0.0
     workers = config.pdf_workers or default_workers()
     reports = settings.reports_path
-    with warehouse.connect(read_only=True) as wh:
+    with (
+        warehouse.connect(read_only=True) as wh,
+        report_output("the meeting packs", reports),
+    ):
         periods, prints, unchanged = _to_render(
             context, wh, settings, "meeting_reports", every_period=config.pdf_all_periods
         )
@@ -227,5 +233,6 @@ def meeting_reports(
 def report_index(warehouse: WarehouseResource, settings: PipelineSettings) -> dg.MaterializeResult:
     with warehouse.connect(read_only=True) as wh:
         names = unit_names(wh)
-    path = render_index(settings.reports_path, names)
+    with report_output("the report index", settings.reports_path / "index.html"):
+        path = render_index(settings.reports_path, names)
     return dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(str(path.resolve()))})

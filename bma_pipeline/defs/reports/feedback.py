@@ -5,6 +5,7 @@ import dagster as dg
 from bma_pipeline.columns import PLAN
 from bma_pipeline.defs.partitions import period_partitions
 from bma_pipeline.defs.plans.assets import PLAN_QUARANTINED_ROWS
+from bma_pipeline.defs.reports.output import report_output
 from bma_pipeline.defs.resources import OWNER, PipelineSettings, WarehouseResource
 from bma_pipeline.defs.validation.assets import QUARANTINED_ROWS
 from bma_pipeline.validation.feedback import write_feedback_files, write_workbook_feedback
@@ -23,7 +24,7 @@ def submission_feedback(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, settings: PipelineSettings
 ) -> dg.MaterializeResult:
     out = settings.reports_path / "feedback"
-    with warehouse.connect(read_only=True) as wh:
+    with warehouse.connect(read_only=True) as wh, report_output("feedback files", out):
         paths = write_feedback_files(wh, out, context.partition_key)
     return dg.MaterializeResult(
         metadata={

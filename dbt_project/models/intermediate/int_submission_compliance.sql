@@ -32,6 +32,7 @@ unit_periods as (
 ),
 
 files_received as (
+    -- a superseded_partial file was the start of a file received later, not a file of its own
     select
         file_id,
         received_at

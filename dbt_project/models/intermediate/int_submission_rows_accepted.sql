@@ -1,5 +1,7 @@
 -- Accepted rows: rows of ingested files that validation has run on, with no quarantine entry.
 -- Every accepted row stays here (the history); int_kpi_values_current picks the current one.
+-- Only outcome 'ingested' counts: a superseded_partial file (read while still being written, its
+-- bytes the start of a later file at the same path) keeps its raw rows, but none is accepted.
 with files_validated as (
     select
         file_id,

@@ -617,6 +617,14 @@ N_ROWS = Column(
 )
 
 
+MTIME_NS = Column(
+    "mtime_ns",
+    "bigint",
+    "The file's modification time in nanoseconds as intake saw it: with path and size, how the "
+    "landing sensor knows a file is in the ledger without reading it.",
+)
+
+
 def _files_table(name: str, what: str, *extra: Column) -> Table:
     """A ledger of received files (submissions, plans, minutes): one row per file."""
     return Table(
@@ -656,12 +664,6 @@ PLAN_STATE = Column(
     "varchar",
     "Fingerprint of the plan in force the file's rows were judged against; when the plan in "
     "force for its periods changes, the file is judged again.",
-)
-MTIME_NS = Column(
-    "mtime_ns",
-    "bigint",
-    "The file's modification time in nanoseconds as intake saw it: with path and size, how the "
-    "landing sensor knows a file is in the ledger without reading it.",
 )
 SUBMISSION_FILES = _files_table("submission_files", "file", PLAN_STATE, MTIME_NS)
 
@@ -817,7 +819,8 @@ def _workbook(name: str, folder: str, what: str, sheets: tuple[Layout, ...]) -> 
         f"One row per row of a {what} that failed validation, with every reason.",
         (FILE_ID, SHEET, ROW_NUMBER, REASON_CODES, MESSAGE_TH, MESSAGE_EN, QUARANTINED_AT),
     )
-    return Workbook(name, folder, sheets, _files_table(f"{name}_files", what), rows, quarantine)
+    files = _files_table(f"{name}_files", what, MTIME_NS)
+    return Workbook(name, folder, sheets, files, rows, quarantine)
 
 
 PLAN = _workbook("plan", "plans", "action plan (แผนปฏิบัติการ) workbook", PLAN_SHEETS)

@@ -88,12 +88,9 @@ class IngestReport:
 
 
 def ensure_ledger_tables(wh: Warehouse) -> None:
+    # create_table adds the columns an older ledger lacks (mtime_ns: null for its files).
     for table in (SUBMISSION_FILES, SUBMISSION_ROWS):
         wh.create_table(table.schema, table.name, table.sql_types)
-    # Ledgers created before mtime_ns was recorded gain the column (null for their files).
-    wh.execute(
-        f"alter table {RAW_SCHEMA}.submission_files add column if not exists mtime_ns bigint"
-    )
 
 
 def is_in_progress_name(relative_path: str) -> bool:
@@ -154,18 +151,18 @@ class LedgerView:
         return bool(hashes) and sha256_of(path) in hashes
 
 
-def _ledger_records(wh: Warehouse) -> pd.DataFrame:
+def _ledger_records(wh: Warehouse, files: Table = SUBMISSION_FILES) -> pd.DataFrame:
     has_mtime = wh.scalar(
         "select count(*) from information_schema.columns where table_schema = :schema "
-        "and table_name = 'submission_files' and column_name = 'mtime_ns'",
-        {"schema": RAW_SCHEMA},
+        "and table_name = :table and column_name = 'mtime_ns'",
+        {"schema": files.schema, "table": files.name},
     )
     # -1 for records without an mtime (or a ledger from before the column, read read-only): a
     # nullable bigint would come back as float64, which cannot hold nanoseconds exactly.
     mtime = "coalesce(mtime_ns, -1)" if has_mtime else "-1"
     return wh.query(
         f"select file_id, path, sha256, bytes, {mtime} as mtime_ns, outcome, ingested_at "
-        f"from {RAW_SCHEMA}.submission_files order by file_id"
+        f"from {files.qualified} order by file_id"
     )
 
 
@@ -185,11 +182,11 @@ def ledger_view(records: pd.DataFrame) -> LedgerView:
     return view
 
 
-def read_ledger_view(wh: Warehouse) -> LedgerView:
-    """The ledger's view of the landing folder; empty when no file was ever recorded."""
-    if not wh.table_exists(RAW_SCHEMA, "submission_files"):
+def read_ledger_view(wh: Warehouse, files: Table = SUBMISSION_FILES) -> LedgerView:
+    """A files ledger's view of the landing folder; empty when no file was ever recorded."""
+    if not wh.table_exists(files.schema, files.name):
         return LedgerView()
-    return ledger_view(_ledger_records(wh))
+    return ledger_view(_ledger_records(wh, files))
 
 
 def sha256_of(path: Path) -> str:
@@ -414,6 +411,38 @@ def _settling(item: LandingFile, now: float, settle_seconds: float) -> tuple[str
     )
 
 
+def waiting_reason(
+    item: LandingFile, view: LedgerView, now: float, settle_seconds: float
+) -> tuple[str, str] | None:
+    """Why a new file is not taken yet — it changed while read, or has not settled — as
+    (reason code, reason); None when it is whole. A symlink is judged by its link only."""
+    if item.path.is_symlink():
+        return None
+    if item.changed_while_read:
+        return _CHANGED_WHILE_READ
+    earlier = view.waiting.get(item.relative_path)
+    if not is_settled(item.bytes, item.mtime_ns, now, settle_seconds, earlier):
+        return _settling(item, now, settle_seconds)
+    return None
+
+
+def is_new_observation(item: LandingFile, view: LedgerView) -> bool:
+    """A waiting file looks different from its `incomplete` record (or has none): record it
+    again; otherwise the earlier record's time is what the settling interval counts from."""
+    earlier = view.waiting.get(item.relative_path)
+    return earlier is None or (earlier.bytes, earlier.mtime_ns) != (item.bytes, item.mtime_ns)
+
+
+def stale_waiting(view: LedgerView, still_waiting: set[str], taken_now: set[str]) -> list[int]:
+    """File ids of `incomplete` records whose file was taken, replaced by known bytes or is
+    gone from the landing."""
+    return [
+        obs.file_id
+        for waiting_path, obs in view.waiting.items()
+        if waiting_path not in still_waiting and waiting_path not in taken_now
+    ]
+
+
 def _partials_of(item: LandingFile, earlier: list[tuple[int, int, str]]) -> list[int]:
     """File ids of earlier ingested records at this path whose bytes are this file's start
     (a file ingested while it was still being written)."""
@@ -471,16 +500,11 @@ def ingest_landing(
         if (item.relative_path, item.sha256) in known_pairs:
             report.files_already_known += 1
             continue
-        earlier = view.waiting.get(item.relative_path)
-        if not path.is_symlink() and (
-            item.changed_while_read
-            or not is_settled(item.bytes, item.mtime_ns, now_s, settle_seconds, earlier)
-        ):
-            reason = _CHANGED_WHILE_READ if item.changed_while_read else None
-            reason = reason or _settling(item, now_s, settle_seconds)
+        reason = waiting_reason(item, view, now_s, settle_seconds)
+        if reason is not None:
             still_waiting.add(item.relative_path)
-            if earlier is None or (earlier.bytes, earlier.mtime_ns) != (item.bytes, item.mtime_ns):
-                planned.append(_Planned(item, incomplete=reason))  # a new observation
+            if is_new_observation(item, view):
+                planned.append(_Planned(item, incomplete=reason))
             else:  # the earlier observation stands: its time is what the interval counts from
                 report.files_incomplete += 1
                 report.incomplete.append((item.relative_path, reason[1]))
@@ -494,12 +518,7 @@ def ingest_landing(
         planned.append(entry)
 
     # Waiting records of files since taken, replaced by known bytes, or gone from the landing.
-    taken_now = {entry.item.relative_path for entry in planned}
-    stale = [
-        obs.file_id
-        for waiting_path, obs in view.waiting.items()
-        if waiting_path not in still_waiting and waiting_path not in taken_now
-    ]
+    stale = stale_waiting(view, still_waiting, {entry.item.relative_path for entry in planned})
     if stale:
         wh.execute(
             f"delete from {RAW_SCHEMA}.submission_files where file_id in :ids", {"ids": stale}

@@ -5,6 +5,9 @@ period) among rows whose year and period parse. When no row says (an unreadable
 or rejected file), the file belongs to the period whose submission window it
 arrived in: the latest period that had ended before it was received. So every
 file is placed, and a placement by received time is reported as such.
+
+A plan or minutes workbook touches the periods it changes (`place_workbook`): a plan, every
+period of its fiscal year from the one it takes effect in; minutes, the meeting's period.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from bma_pipeline.columns import Workbook
 from bma_pipeline.fiscal import PERIODS_PER_YEAR, Period
 from bma_pipeline.warehouse import Warehouse
 
@@ -102,3 +106,35 @@ def place_file(path: Path, unit_folder: str, received_at: datetime, max_bytes: i
     except FileRejected:
         rows = None
     return place(rows, received_at)
+
+
+def place_workbook(
+    path: Path, kind: Workbook, received_at: datetime, max_bytes: int
+) -> list[Placement]:
+    """The periods a plan or minutes workbook changes, read as intake would (nothing written);
+    the reporting period of its received time when it names none."""
+    from bma_pipeline.intake.readers import FileRejected
+    from bma_pipeline.intake.workbook_ledger import workbook_rows
+    from bma_pipeline.intake.workbooks import read_workbook
+
+    try:
+        rows = workbook_rows(read_workbook(path, kind, max_bytes=max_bytes), kind)
+    except FileRejected:
+        rows = None
+    header = rows[rows["sheet"] == kind.header_sheet.name] if rows is not None else None
+    periods: list[Period] = []
+    if header is not None and not header.empty:
+        if kind.name == "plan":
+            from bma_pipeline.plans.rules import plan_year_and_period
+
+            year, first = plan_year_and_period(header.reset_index(drop=True))
+            if year is not None and PLAUSIBLE_YEARS[0] <= year <= PLAUSIBLE_YEARS[1]:
+                periods = [Period(year, n) for n in range(first, PERIODS_PER_YEAR + 1)]
+        else:
+            from bma_pipeline.minutes.rules import meeting_period
+
+            period = meeting_period(header.reset_index(drop=True))
+            periods = [period] if period is not None else []
+    if periods:
+        return [Placement(period, BY_CONTENT) for period in periods]
+    return [Placement(reporting_period_on(received_at.date()), BY_RECEIVED_TIME)]

@@ -2,8 +2,9 @@
 of every sheet, kept verbatim, ingested once.
 
 What belongs here: scanning `landing/<unit_code>/<kind folder>/` (`plans/`, `meetings/`),
-telling new files from known ones exactly as for submissions (same path and bytes: skip; same
-bytes under another name: `duplicate`; file-level rejections with a reason), reading each
+telling new files from known ones exactly as for submissions (upload names skipped; a file not
+settled yet or changed while read waits as `incomplete`; same path and bytes: skip; same bytes
+under another name: `duplicate`; file-level rejections with a reason), reading each
 with `workbooks.read_workbook`, parsing each sheet with the registry's kinds, and writing the
 kind's files and rows tables (`Workbook.files`, `Workbook.rows`: one row per data row with its
 sheet) one file per transaction. What does not: judging rows (`bma_pipeline/plans/rules.py`).
@@ -11,6 +12,7 @@ sheet) one file per transaction. What does not: judging rows (`bma_pipeline/plan
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -20,12 +22,20 @@ import pandas as pd
 from bma_pipeline.columns import Workbook
 from bma_pipeline.intake.ledger import (
     BANGKOK,
+    DEFAULT_SETTLE_SECONDS,
     IngestReport,
+    LandingFile,
     _file_record,
     _landing_file,
+    _ledger_records,
     file_rejection,
+    is_in_progress_name,
+    is_new_observation,
     iter_landing_paths,
+    ledger_view,
     records_frame,
+    stale_waiting,
+    waiting_reason,
 )
 from bma_pipeline.intake.parse import parse_sheets
 from bma_pipeline.intake.readers import DEFAULT_MAX_BYTES, FileRejected
@@ -73,64 +83,111 @@ def ingest_workbooks(
     known_units: set[str],
     max_bytes: int = DEFAULT_MAX_BYTES,
     progress: Callable[[str], None] | None = None,
+    settle_seconds: float = DEFAULT_SETTLE_SECONDS,
+    clock: Callable[[], float] = time.time,
 ) -> IngestReport:
-    """Record every new workbook of the kind in its ledger, each exactly once."""
+    """Record every new whole workbook of the kind in its ledger, each exactly once."""
     landing = landing.resolve()
     ensure_workbook_tables(wh, kind)
     files, rows_table = kind.files, kind.rows
-    known = wh.query(f"select path, sha256 from {files.qualified}")
-    known_pairs = set(zip(known["path"], known["sha256"], strict=True))
-    first_path_of_sha = dict(zip(known["sha256"][::-1], known["path"][::-1], strict=True))
+    records = _ledger_records(wh, files)
+    view = ledger_view(records)
+    taken = records[records["outcome"] != "incomplete"]
+    known_pairs = set(zip(taken["path"], taken["sha256"], strict=True))
+    first_path_of_sha = dict(zip(taken["sha256"][::-1], taken["path"][::-1], strict=True))
     next_id = int(wh.scalar(f"select coalesce(max(file_id), 0) from {files.qualified}")) + 1
     report = IngestReport()
-    now = datetime.now(BANGKOK).replace(tzinfo=None, microsecond=0)
+    now_s = clock()
+    now = datetime.fromtimestamp(now_s, BANGKOK).replace(tzinfo=None, microsecond=0)
+    still_waiting: set[str] = set()
+    taken_now: set[str] = set()
     for path in workbook_paths(landing, kind):
         report.files_seen += 1
+        relative = path.relative_to(landing).as_posix()
+        if is_in_progress_name(relative):
+            report.in_progress_names.append(relative)
+            continue
         item = _landing_file(path, landing)
         if (item.relative_path, item.sha256) in known_pairs:
             report.files_already_known += 1
             continue
-        known_pairs.add((item.relative_path, item.sha256))
-        rejection = file_rejection(path, landing, known_units, kind.folder)
+        waiting = waiting_reason(item, view, now_s, settle_seconds)
         rows = None
-        if rejection is None and item.sha256 in first_path_of_sha:
-            original = first_path_of_sha[item.sha256]
-            reason = f"same bytes as {original} (ไฟล์ซ้ำกับ {original})"
-            record = _file_record(next_id, item, "duplicate", now, "duplicate_file", reason)
-            report.files_duplicate += 1
+        if waiting is not None:
+            still_waiting.add(item.relative_path)
+            report.files_incomplete += 1
+            report.incomplete.append((item.relative_path, waiting[1]))
+            if not is_new_observation(item, view):
+                continue  # the earlier record's time is what the interval counts from
+            record = _file_record(next_id, item, "incomplete", now, *waiting)
         else:
-            try:
-                if rejection is not None:
-                    raise rejection
-                tables = read_workbook(path, kind, max_bytes=max_bytes)
-            except FileRejected as exc:
-                reason = f"{exc.message_en} ({exc.message_th})"
-                record = _file_record(next_id, item, "rejected", now, exc.code, reason)
-                report.files_rejected += 1
-                report.rejections.append((item.relative_path, exc.code, reason))
-            else:
-                rows = workbook_rows(tables, kind)
-                record = _file_record(
-                    next_id,
-                    item,
-                    "ingested",
-                    now,
-                    n_rows=len(rows),
-                    n_skipped_rows=tables.n_skipped_rows,
-                )
-                report.files_ingested += 1
-                report.rows_ingested += len(rows)
-                report.ingested_file_ids.append(next_id)
-        first_path_of_sha.setdefault(item.sha256, item.relative_path)
+            taken_now.add(item.relative_path)
+            known_pairs.add((item.relative_path, item.sha256))
+            record, rows = _taken(
+                next_id, item, landing, now, kind, known_units, first_path_of_sha, max_bytes, report
+            )
+            first_path_of_sha.setdefault(item.sha256, item.relative_path)
         with wh.transaction():
+            if item.relative_path in view.waiting:
+                wh.execute(
+                    f"delete from {files.qualified} where outcome = 'incomplete' and path = :path",
+                    {"path": item.relative_path},
+                )
             wh.append(files.schema, files.name, records_frame([record], files))
             if rows is not None and not rows.empty:
                 rows.insert(0, "file_id", next_id)
                 wh.append(rows_table.schema, rows_table.name, _typed(rows, kind))
+        if record["outcome"] == "ingested":
+            report.ingested_file_ids.append(next_id)
         next_id += 1
         if progress:
             progress(f"{kind.name} intake: {item.relative_path} {record['outcome']}")
+    stale = stale_waiting(view, still_waiting, taken_now)
+    if stale:
+        wh.execute(f"delete from {files.qualified} where file_id in :ids", {"ids": stale})
     return report
+
+
+def _taken(
+    file_id: int,
+    item: LandingFile,
+    landing: Path,
+    now: datetime,
+    kind: Workbook,
+    known_units: set[str],
+    first_path_of_sha: dict[str, str],
+    max_bytes: int,
+    report: IngestReport,
+) -> tuple[dict[str, object], pd.DataFrame | None]:
+    """The file record of a whole new file and its rows when it is ingested: a duplicate, a
+    file-level rejection, or every sheet's rows."""
+    rejection = file_rejection(item.path, landing, known_units, kind.folder)
+    if rejection is None and item.sha256 in first_path_of_sha:
+        original = first_path_of_sha[item.sha256]
+        reason = f"same bytes as {original} (ไฟล์ซ้ำกับ {original})"
+        report.files_duplicate += 1
+        return _file_record(file_id, item, "duplicate", now, "duplicate_file", reason), None
+    try:
+        if rejection is not None:
+            raise rejection
+        tables = read_workbook(item.path, kind, max_bytes=max_bytes)
+    except FileRejected as exc:
+        reason = f"{exc.message_en} ({exc.message_th})"
+        report.files_rejected += 1
+        report.rejections.append((item.relative_path, exc.code, reason))
+        return _file_record(file_id, item, "rejected", now, exc.code, reason), None
+    rows = workbook_rows(tables, kind)
+    report.files_ingested += 1
+    report.rows_ingested += len(rows)
+    record = _file_record(
+        file_id,
+        item,
+        "ingested",
+        now,
+        n_rows=len(rows),
+        n_skipped_rows=tables.n_skipped_rows,
+    )
+    return record, rows
 
 
 def _typed(rows: pd.DataFrame, kind: Workbook) -> pd.DataFrame:

@@ -181,7 +181,9 @@ def load_plans(
     frames = read_city_reference(reference_dir or CITY_DIR)
     load_reference_tables(wh, frames)
     units = set(frames["units"]["unit_code"])
-    ingest_workbooks(wh, landing, PLAN, units, max_bytes=max_bytes or DEFAULT_MAX_BYTES)
+    # Files written just now (tests, tools) are taken: no settling interval.
+    limit = max_bytes or DEFAULT_MAX_BYTES
+    ingest_workbooks(wh, landing, PLAN, units, max_bytes=limit, settle_seconds=0)
     validate_pending_plans(wh)
     tables = plan_tables(wh, as_of=as_of)
     write_plan_tables(wh, tables)

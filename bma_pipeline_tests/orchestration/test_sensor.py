@@ -13,13 +13,17 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import dagster as dg
+import pandas as pd
 import pytest
 
 from bma_pipeline.cli import run_pipeline
+from bma_pipeline.columns import MINUTES, PLAN
 from bma_pipeline.definitions import build_definitions
 from bma_pipeline.defs.intake.sensors import evaluate_landing
 from bma_pipeline.intake.ledger import ingest_landing, read_ledger_view
+from bma_pipeline.intake.workbook_ledger import ingest_workbooks
 from bma_pipeline.warehouse import connect
+from bma_pipeline.workbook_writer import write_workbook
 from bma_sample.submissions import generate_submissions
 
 HEADER = "รหัสหน่วยงาน,ปีงบประมาณ,งวดที่,รหัสตัวชี้วัด,ผลการดำเนินงาน\n"
@@ -60,6 +64,40 @@ def test_new_file_gives_one_run_for_its_period_and_the_same_file_none(tmp_path):
     third = _evaluate(landing, again.cursor)
     assert sorted(r.partition_key for r in third.run_requests) == ["2566-P2", "2566-P3"]
     assert json.loads(third.cursor).keys() == {"1001/p2.csv", "1001/p2_rev.csv", "1002/p3.csv"}
+
+
+def _workbook(landing: Path, relative: str, kind, frames: dict, received: datetime) -> None:
+    path = landing / relative
+    write_workbook(kind, frames, path, "test")
+    stamp = received.replace(tzinfo=ZoneInfo("Asia/Bangkok")).timestamp()
+    os.utime(path, (stamp, stamp))
+
+
+def test_a_plan_runs_every_period_it_takes_effect_in_and_minutes_their_meetings(tmp_path):
+    landing = tmp_path / "landing"
+    revision = {"plan": pd.DataFrame([{"fiscal_year": 2566, "effective_from": 4}])}
+    _workbook(landing, "DDS/plans/p123_from_p4.xlsx", PLAN, revision, datetime(2023, 3, 20))
+    meeting = {"meeting": pd.DataFrame([{"period_key": "2566-P3", "meeting_date": None}])}
+    _workbook(landing, "DDS/meetings/2566-P3.xlsx", MINUTES, meeting, datetime(2023, 4, 12))
+    first = _evaluate(landing, None)
+    keys = sorted(r.partition_key for r in first.run_requests)
+    assert keys == ["2566-P3", "2566-P4", "2566-P5", "2566-P6"]
+    assert _evaluate(landing, first.cursor).run_requests == []
+
+
+def test_workbooks_their_ledgers_hold_request_nothing(tmp_path):
+    landing = tmp_path / "landing"
+    meeting = {"meeting": pd.DataFrame([{"period_key": "2566-P2", "meeting_date": None}])}
+    _workbook(landing, "DDS/meetings/2566-P2.xlsx", MINUTES, meeting, datetime(2023, 2, 8))
+    with connect(tmp_path / "w.duckdb") as wh:
+        ingest_workbooks(wh, landing, MINUTES, {"DDS"}, settle_seconds=0)
+        views = {"minutes": read_ledger_view(wh, MINUTES.files)}
+    found = evaluate_landing(landing, {}, 10**8, workbook_ledgers=views)
+    assert found.run_requests == [] and list(found.cursor) == ["DDS/meetings/2566-P2.xlsx"]
+    # The submission ledger does not hold it: judged by its own ledger, not the submissions'.
+    assert [r.partition_key for r in evaluate_landing(landing, {}, 10**8).run_requests] == [
+        "2566-P2"
+    ]
 
 
 def test_a_replaced_file_is_seen_again(tmp_path):
@@ -182,12 +220,12 @@ def test_the_first_tick_after_a_cli_run_requests_nothing(tmp_path):
     first = _evaluate(landing, None)
     assert first.run_requests == []
     assert "no new files" in (first.skip_message or "")
-    assert set(json.loads(first.cursor)) == {
-        p.relative_to(landing).as_posix() for p in landing.glob("*/*")
-    }
+    files = sorted(p for p in landing.rglob("*") if p.is_file())
+    assert any("/plans/" in str(p) for p in files) and any("/meetings/" in str(p) for p in files)
+    assert set(json.loads(first.cursor)) == {p.relative_to(landing).as_posix() for p in files}
 
     # Re-stamped by a copy tool (same bytes, another mtime): the ledger holds the bytes.
-    some = sorted(landing.glob("*/*"))[0]
+    some = files[0]
     _stamp(some, some.stat().st_mtime - 3600)
     assert _evaluate(landing, None).run_requests == []
     # A file the ledger does not hold: one run, for its period.

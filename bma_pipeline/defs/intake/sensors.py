@@ -1,4 +1,6 @@
-"""The landing sensor: each new or changed whole file triggers one run for its period.
+"""The landing sensor: each new or changed whole file triggers one run for each period it
+touches — a submission its period, a plan every period it takes effect in, minutes the
+meeting's period.
 
 The ledger is the record of what has been seen: a file whose path, size and modification
 time (or, for a touched file or an older record without an mtime, whose bytes) the ledger
@@ -8,18 +10,20 @@ requested, so a file is not requested twice before its run has written it to the
 Only settled files are requested (the same rule as intake, `ledger.is_settled`); names
 upload tools write under are ignored. The ledger is read read-only, and when another
 process holds the warehouse the tick is skipped: the landing is looked at again next tick.
+Plans (`<unit>/plans/`) and minutes (`<unit>/meetings/`) are held by their own ledgers.
 """
 
 import hashlib
 import json
 import time
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import dagster as dg
 
+from bma_pipeline.columns import WORKBOOKS, Workbook
 from bma_pipeline.defs.jobs import period_pipeline_job
 from bma_pipeline.defs.partitions import period_partitions
 from bma_pipeline.defs.resources import PipelineSettings, WarehouseResource
@@ -35,7 +39,7 @@ from bma_pipeline.intake.ledger import (
     received_at_of,
     signature_of,
 )
-from bma_pipeline.intake.placement import BY_RECEIVED_TIME, place_file
+from bma_pipeline.intake.placement import BY_RECEIVED_TIME, Placement, place_file, place_workbook
 
 # A tick waits this long for a run holding the warehouse before it skips (ticks are ~60 s apart).
 LEDGER_LOCK_TIMEOUT_S = 2.0
@@ -54,6 +58,15 @@ class LandingEvaluation:
         return iter((self.run_requests, self.cursor, self.notes))
 
 
+def workbook_kind(relative_path: str) -> Workbook | None:
+    """The workbook kind of a landing path (`<unit>/plans/…`, `<unit>/meetings/…`), or None
+    for a submission."""
+    parts = PurePosixPath(relative_path).parts
+    if len(parts) < 3:
+        return None
+    return next((kind for kind in WORKBOOKS if kind.folder == parts[1]), None)
+
+
 def evaluate_landing(
     landing: Path,
     cursor: dict[str, str],
@@ -61,10 +74,13 @@ def evaluate_landing(
     ledger: LedgerView | None = None,
     settle_seconds: float = DEFAULT_SETTLE_SECONDS,
     now: float | None = None,
+    workbook_ledgers: Mapping[str, LedgerView] | None = None,
 ) -> LandingEvaluation:
-    """Run requests for settled files that neither the ledger nor the cursor holds."""
+    """Run requests for settled files that neither their ledger (`ledger` for submissions,
+    `workbook_ledgers[kind name]` for plans and minutes) nor the cursor holds."""
     landing = landing.resolve()
-    ledger = ledger or LedgerView()
+    submissions = ledger or LedgerView()
+    workbook_ledgers = workbook_ledgers or {}
     now = time.time() if now is None else now
     result = LandingEvaluation([], {}, [])
     changed: dict[str, list[str]] = defaultdict(list)
@@ -73,6 +89,8 @@ def evaluate_landing(
         relative = path.relative_to(landing).as_posix()
         if is_in_progress_name(relative):
             continue
+        kind = workbook_kind(relative)
+        ledger = submissions if kind is None else workbook_ledgers.get(kind.name, LedgerView())
         size, mtime_ns = signature_of(path)
         signature = f"{size}:{mtime_ns}"
         if cursor.get(relative) == signature or ledger.holds(relative, size, mtime_ns):
@@ -84,22 +102,8 @@ def evaluate_landing(
         result.cursor[relative] = signature
         if not path.is_symlink() and ledger.holds_bytes(relative, size, path):
             continue
-        unit = relative.split("/", 1)[0] if "/" in relative else ""
-        placement = place_file(path, unit, received_at_of(path), max_bytes)
-        key = placement.key
-        if placement.how == BY_RECEIVED_TIME:
-            result.notes.append(
-                f"{relative}: no readable period in its rows; placed in {key} by its received time"
-            )
-        if not period_partitions.has_partition_key(key):
-            # Any period's run ingests every new file, so the nearest partition takes it.
-            keys = period_partitions.get_partition_keys()
-            nearest = keys[0] if Period.from_key(key) < Period.from_key(keys[0]) else keys[-1]
-            result.notes.append(
-                f"{relative}: period {key} is outside the partitions; run in {nearest}"
-            )
-            key = nearest
-        changed[key].append(f"{relative}@{signature}")
+        for key in _partition_keys(path, relative, kind, max_bytes, result.notes):
+            changed[key].append(f"{relative}@{signature}")
     result.run_requests = [
         dg.RunRequest(
             run_key=f"{period}:{hashlib.sha1('|'.join(sorted(files)).encode()).hexdigest()[:16]}",
@@ -111,17 +115,51 @@ def evaluate_landing(
     return result
 
 
-def read_ledger(warehouse: WarehouseResource) -> LedgerView:
-    """The ledger, opened read-only; empty when there is no warehouse yet.
+def _partition_keys(
+    path: Path, relative: str, kind: Workbook | None, max_bytes: int, notes: list[str]
+) -> list[str]:
+    """The partitions a file's runs go to, with a note for each placement by received time or
+    outside the partitions."""
+    received = received_at_of(path)
+    placements: list[Placement]
+    if kind is None:
+        unit = relative.split("/", 1)[0] if "/" in relative else ""
+        placements = [place_file(path, unit, received, max_bytes)]
+    else:
+        placements = place_workbook(path, kind, received, max_bytes)
+    keys: list[str] = []
+    for placement in placements:
+        key = placement.key
+        if placement.how == BY_RECEIVED_TIME:
+            notes.append(
+                f"{relative}: no readable period in its rows; placed in {key} by its received time"
+            )
+        if not period_partitions.has_partition_key(key):
+            # Any period's run ingests every new file, so the nearest partition takes it.
+            all_keys = period_partitions.get_partition_keys()
+            first, last = all_keys[0], all_keys[-1]
+            nearest = first if Period.from_key(key) < Period.from_key(first) else last
+            notes.append(f"{relative}: period {key} is outside the partitions; run in {nearest}")
+            key = nearest
+        if key not in keys:
+            keys.append(key)
+    return keys
+
+
+def read_ledgers(warehouse: WarehouseResource) -> dict[str, LedgerView]:
+    """Every files ledger, opened read-only: "" for submissions, then one per workbook kind
+    (empty views when there is no warehouse yet).
 
     Raises a transient database error (`WarehouseBusy`, DuckDB's lock conflict, an
-    unreachable PostgreSQL) when it cannot be read now.
+    unreachable PostgreSQL) when they cannot be read now.
     """
     try:
         with warehouse.connect(read_only=True, lock_timeout_s=LEDGER_LOCK_TIMEOUT_S) as wh:
-            return read_ledger_view(wh)
+            views = {"": read_ledger_view(wh)}
+            views.update({kind.name: read_ledger_view(wh, kind.files) for kind in WORKBOOKS})
+            return views
     except FileNotFoundError:
-        return LedgerView()
+        return {"": LedgerView(), **{kind.name: LedgerView() for kind in WORKBOOKS}}
 
 
 @dg.sensor(
@@ -138,7 +176,7 @@ def landing_sensor(
     warehouse: WarehouseResource,
 ) -> dg.SensorResult:
     try:
-        ledger = read_ledger(warehouse)
+        ledgers = read_ledgers(warehouse)
     except transient_error_types() as exc:
         return dg.SensorResult(
             skip_reason=f"the ledger in {warehouse.location.display} cannot be read now "
@@ -150,8 +188,9 @@ def landing_sensor(
         settings.landing_path,
         cursor,
         settings.max_file_bytes,
-        ledger=ledger,
+        ledger=ledgers[""],
         settle_seconds=settings.settle_seconds,
+        workbook_ledgers=ledgers,
     )
     for note in found.notes:
         context.log.warning(note)

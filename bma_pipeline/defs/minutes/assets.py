@@ -62,6 +62,7 @@ def minutes_intake(
             units,
             max_bytes=settings.max_file_bytes,
             progress=context.log.info,
+            settle_seconds=settings.settle_seconds,
         )
     for path, code, reason in report.rejections:
         context.log.warning(f"rejected minutes {path}: [{code}] {reason}")
@@ -71,6 +72,8 @@ def minutes_intake(
             "files_seen": report.files_seen,
             "files_ingested": report.files_ingested,
             "files_duplicate": report.files_duplicate,
+            "files_incomplete": report.files_incomplete,
+            "files_skipped_in_progress_names": len(report.in_progress_names),
             "files_rejected": report.files_rejected,
             "rejections": dg.MetadataValue.md(
                 markdown_table(("path", "code", "reason"), report.rejections[:50])

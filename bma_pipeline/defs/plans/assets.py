@@ -64,6 +64,7 @@ def plan_intake(
             units,
             max_bytes=settings.max_file_bytes,
             progress=context.log.info,
+            settle_seconds=settings.settle_seconds,
         )
     for path, code, reason in report.rejections:
         context.log.warning(f"rejected plan {path}: [{code}] {reason}")
@@ -73,6 +74,8 @@ def plan_intake(
             "files_seen": report.files_seen,
             "files_ingested": report.files_ingested,
             "files_duplicate": report.files_duplicate,
+            "files_incomplete": report.files_incomplete,
+            "files_skipped_in_progress_names": len(report.in_progress_names),
             "files_rejected": report.files_rejected,
             "files_already_known": report.files_already_known,
             "rejections": dg.MetadataValue.md(

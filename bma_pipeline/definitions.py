@@ -17,7 +17,7 @@ from bma_pipeline.defs.intake.assets import submission_intake
 from bma_pipeline.defs.intake.sensors import landing_sensor
 from bma_pipeline.defs.jobs import compliance_refresh_job, period_pipeline_job
 from bma_pipeline.defs.minutes.assets import minutes_intake, minutes_quarantined_rows
-from bma_pipeline.defs.minutes.checks import minutes_ledger_conservation
+from bma_pipeline.defs.minutes.checks import commitments_overdue, minutes_ledger_conservation
 from bma_pipeline.defs.plans.assets import plan_intake, plan_quarantined_rows, plan_versions
 from bma_pipeline.defs.plans.checks import plan_ledger_conservation
 from bma_pipeline.defs.publish.assets import bi_published
@@ -73,6 +73,7 @@ def build_definitions(
             quarantine_rate_per_unit,
             plan_ledger_conservation,
             minutes_ledger_conservation,
+            commitments_overdue,
         ],
         resources={
             "warehouse": WarehouseResource(url=warehouse_url),

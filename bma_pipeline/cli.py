@@ -322,6 +322,46 @@ def _cmd_check_plan(args: argparse.Namespace) -> int:
     return 0 if result.accepted else 1
 
 
+def _cmd_minutes_template(args: argparse.Namespace) -> int:
+    from bma_pipeline.minutes.template import write_minutes_template
+
+    try:
+        period = Period.from_key(args.period)
+        with _read_warehouse(args.warehouse) as wh:
+            out = write_minutes_template(wh, args.unit, period, Path(args.out))
+    except (ValueError, NoWarehouse, NoPlanInForce) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(
+        f"minutes template for unit {args.unit}, {period.key}: {out.resolve()}\n"
+        "fill in the meeting date and who attended, write the decisions, add the commitments, "
+        f"choose each earlier commitment's status; check it (bma-pipeline check-minutes "
+        f"{Path(args.out).name} --unit {args.unit}) and send it to landing/{args.unit}/meetings/"
+    )
+    return 0
+
+
+def _cmd_check_minutes(args: argparse.Namespace) -> int:
+    import warnings
+
+    from bma_pipeline.minutes.check import check_minutes_file
+    from bma_pipeline.validation.workbook_check import format_workbook_check
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"error: {path} is not a file", file=sys.stderr)
+        return 2
+    try:
+        with warnings.catch_warnings(), _read_warehouse(args.warehouse) as wh:
+            warnings.simplefilter("ignore", FutureWarning)
+            result = check_minutes_file(path, args.unit, wh)
+    except (NoWarehouse, NoPlanInForce) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(format_workbook_check(result))
+    return 0 if result.accepted else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bma-pipeline", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -396,6 +436,26 @@ def build_parser() -> argparse.ArgumentParser:
         "--warehouse", default=DEFAULT_WAREHOUSE, help="the plan in force (read-only)"
     )
     pchk.set_defaults(func=_cmd_check_plan)
+
+    mtpl = sub.add_parser(
+        "minutes-template",
+        help="write an H unit's minutes for a period's meeting, pre-filled from the warehouse",
+    )
+    mtpl.add_argument("--unit", required=True, help="the lead (H) unit, e.g. DDS")
+    mtpl.add_argument("--period", required=True, help="period key, e.g. 2566-P3")
+    mtpl.add_argument("--out", required=True, help="XLSX file to write")
+    mtpl.add_argument("--warehouse", default=DEFAULT_WAREHOUSE, help="plan in force and marts")
+    mtpl.set_defaults(func=_cmd_minutes_template)
+
+    mchk = sub.add_parser(
+        "check-minutes", help="say what minutes intake would accept from a file, writing nothing"
+    )
+    mchk.add_argument("file", help="the minutes workbook an H unit is about to send")
+    mchk.add_argument("--unit", required=True, help="the sending H unit's code, e.g. DDS")
+    mchk.add_argument(
+        "--warehouse", default=DEFAULT_WAREHOUSE, help="the plan in force (read-only)"
+    )
+    mchk.set_defaults(func=_cmd_check_minutes)
     return parser
 
 

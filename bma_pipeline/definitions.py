@@ -24,7 +24,11 @@ from bma_pipeline.defs.publish.assets import bi_published
 from bma_pipeline.defs.reference.assets import reference_tables
 from bma_pipeline.defs.reports.assets import run_summary
 from bma_pipeline.defs.reports.dashboards import executive_dashboard, meeting_reports, report_index
-from bma_pipeline.defs.reports.feedback import plan_feedback, submission_feedback
+from bma_pipeline.defs.reports.feedback import (
+    minutes_feedback,
+    plan_feedback,
+    submission_feedback,
+)
 from bma_pipeline.defs.resources import PipelineSettings, WarehouseResource
 from bma_pipeline.defs.schedules import build_schedules
 from bma_pipeline.defs.transform.assets import bma_dbt_models, bma_dbt_period_models
@@ -63,6 +67,7 @@ def build_definitions(
             run_summary,
             submission_feedback,
             plan_feedback,
+            minutes_feedback,
             bi_published,
             executive_dashboard,
             meeting_reports,

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 import dagster as dg
 
-from bma_pipeline.fiscal import PERIODS_PER_YEAR, Period, parse_period_range
+from bma_pipeline.fiscal import DEFAULT_DEADLINE_DAYS, PERIODS_PER_YEAR, Period, parse_period_range
 from bma_pipeline.warehouse import WarehouseLocation
 
 _STEP_EVENTS = {"STEP_START": "…", "STEP_SUCCESS": "✓", "STEP_FAILURE": "✗"}
@@ -92,7 +92,7 @@ def run_pipeline(
     warehouse: str,
     reports: Path,
     as_of: str | None = None,
-    deadline_days: int = 10,
+    deadline_days: int = DEFAULT_DEADLINE_DAYS,
     quiet: bool = False,
     period: str | None = None,
     incremental: bool = False,
@@ -255,7 +255,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--reports", default="data/reports", help="folder for rendered reports")
     run.add_argument("--as-of", default=None, help="'now' as Bangkok wall time, ISO")
-    run.add_argument("--deadline-days", type=int, default=10)
+    run.add_argument("--deadline-days", type=int, default=DEFAULT_DEADLINE_DAYS)
     run.add_argument(
         "--period", default=None, help="partition to run, e.g. 2566-P3 (default: from --as-of)"
     )

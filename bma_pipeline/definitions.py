@@ -2,7 +2,7 @@
 
 Settings come from environment variables (defaults = the embedded DuckDB set-up):
 BMA_WAREHOUSE (DuckDB path or PostgreSQL URL), BMA_LANDING_DIR, BMA_REPORTS_DIR,
-BMA_AS_OF (Bangkok wall time, ISO; default: now), BMA_DEADLINE_DAYS.
+BMA_AS_OF (Bangkok wall time, ISO; default: now), BMA_DEADLINE_DAYS (default 10).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from bma_pipeline.defs.transform.project import dbt_project
 from bma_pipeline.defs.transform.resource import VENV_DBT_EXECUTABLE, BmaDbtCliResource
 from bma_pipeline.defs.validation.assets import quarantined_rows
 from bma_pipeline.defs.validation.checks import ledger_conservation, quarantine_rate_per_unit
+from bma_pipeline.fiscal import DEFAULT_DEADLINE_DAYS
 
 
 def build_definitions(
@@ -34,7 +35,7 @@ def build_definitions(
     landing_dir: str,
     reports_dir: str,
     as_of: str | None = None,
-    deadline_days: int = 10,
+    deadline_days: int = DEFAULT_DEADLINE_DAYS,
     loggers: Mapping[str, dg.LoggerDefinition] | None = None,
 ) -> dg.Definitions:
     return dg.Definitions(
@@ -78,5 +79,5 @@ defs = build_definitions(
     landing_dir=os.getenv("BMA_LANDING_DIR", "data/landing"),
     reports_dir=os.getenv("BMA_REPORTS_DIR", "data/reports"),
     as_of=os.getenv("BMA_AS_OF") or None,
-    deadline_days=int(os.getenv("BMA_DEADLINE_DAYS", "10")),
+    deadline_days=int(os.getenv("BMA_DEADLINE_DAYS", str(DEFAULT_DEADLINE_DAYS))),
 )

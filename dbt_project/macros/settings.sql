@@ -53,7 +53,7 @@
 {% macro setting(name) -%}
     {#- A numeric setting, checked against its valid range (see dbt_project.yml). -#}
     {%- set values = {
-        'deadline_days': run_var('deadline_days', 10),
+        'deadline_days': run_var('deadline_days'),
         'on_track_threshold': var('on_track_threshold', 1.0),
         'at_risk_threshold': var('at_risk_threshold', 0.8),
         'ratio_cap': var('ratio_cap', 1.2),

@@ -20,7 +20,11 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 
 from bma_pipeline.fiscal import DEFAULT_DEADLINE_DAYS, PERIODS_PER_YEAR, Period, parse_period_range
-from bma_pipeline.warehouse import WarehouseLocation
+from bma_pipeline.warehouse import (
+    DEFAULT_DBT_DUCKDB_MEMORY_LIMIT,
+    DEFAULT_DUCKDB_MEMORY_LIMIT,
+    WarehouseLocation,
+)
 
 _STEP_EVENTS = {"STEP_START": "…", "STEP_SUCCESS": "✓", "STEP_FAILURE": "✗"}
 
@@ -98,6 +102,8 @@ def run_pipeline(
     incremental: bool = False,
     pdf_units: list[str] | None = None,
     pdf: bool = False,
+    duckdb_memory_limit: str = DEFAULT_DUCKDB_MEMORY_LIMIT,
+    dbt_duckdb_memory_limit: str = DEFAULT_DBT_DUCKDB_MEMORY_LIMIT,
 ) -> dg.ExecuteInProcessResult:
     """Materialize every asset in-process against the given landing folder and warehouse.
 
@@ -116,6 +122,8 @@ def run_pipeline(
         as_of=as_of,
         deadline_days=deadline_days,
         loggers=None if quiet else {"progress": _progress_logger(time.monotonic())},
+        duckdb_memory_limit=duckdb_memory_limit,
+        dbt_duckdb_memory_limit=dbt_duckdb_memory_limit,
     )
     job = defs.resolve_job_def("period_pipeline_job")
     instance = (
@@ -177,6 +185,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
             period=args.period,
             incremental=args.incremental,
             pdf=args.pdf,
+            duckdb_memory_limit=args.duckdb_memory_limit,
+            dbt_duckdb_memory_limit=args.dbt_duckdb_memory_limit,
         )
     print(f"run log (dbt output): {log_path}")
     if not result.success:
@@ -268,6 +278,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--pdf",
         action="store_true",
         help="print the meeting packs to PDF too (1–3 s per H unit; the rollup schedule does)",
+    )
+    run.add_argument(
+        "--duckdb-memory-limit",
+        default=DEFAULT_DUCKDB_MEMORY_LIMIT,
+        help="DuckDB buffer pool of the pipeline's own connections (default %(default)s)",
+    )
+    run.add_argument(
+        "--dbt-duckdb-memory-limit",
+        default=DEFAULT_DBT_DUCKDB_MEMORY_LIMIT,
+        help="DuckDB buffer pool of dbt's connection (default %(default)s)",
     )
     run.set_defaults(func=_cmd_run)
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import fcntl
 import io
-import os
+import re
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -233,7 +233,26 @@ class Warehouse:
 
 
 DEFAULT_LOCK_TIMEOUT_S = 15 * 60
+# DuckDB's buffer pool (its default is 80% of RAM). At nationwide scale (2.4 M ledger rows) the
+# pool kept ~500 MB of table blocks resident beside the pipeline's frames and the run's peak RSS
+# went past 2 GB; loads and batch reads here need little, larger work spills to disk. dbt's
+# connection is a separate process building the marts: it gets its own, larger cap.
+DEFAULT_DUCKDB_MEMORY_LIMIT = "512MB"
+DEFAULT_DBT_DUCKDB_MEMORY_LIMIT = "1GB"
+_MEMORY_SIZE = re.compile(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
 _PG_WRITER_LOCK = 0x424D41  # advisory lock id shared by every writer of the warehouse
+
+
+def check_memory_limit(value: str) -> str:
+    """`value` when DuckDB reads it as a memory size ('512MB', '1GB', '2GiB'), else a ValueError.
+
+    It is written into a `set memory_limit` statement, so nothing else may pass.
+    """
+    if not _MEMORY_SIZE.fullmatch(value.strip()):
+        raise ValueError(
+            f"memory limit {value!r} is not a size DuckDB reads: write it like 512MB, 1GB or 2GiB"
+        )
+    return value.strip()
 
 
 class WarehouseBusy(TimeoutError):
@@ -295,21 +314,16 @@ def warehouse_lock(
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def duckdb_memory_limit() -> str:
-    """DuckDB's buffer pool in this process (BMA_DUCKDB_MEMORY_LIMIT, default 512MB).
-
-    DuckDB's default is 80% of RAM: at nationwide scale (2.4 M ledger rows) the pool kept
-    ~500 MB of table blocks resident beside the pipeline's frames, and the run's peak RSS
-    went past 2 GB. Loads and batch reads here need little; larger work spills to disk.
-    dbt's own connection (a separate process) has its own cap, BMA_DBT_DUCKDB_MEMORY_LIMIT
-    (default 1GB, in dbt_project/profiles.yml).
-    """
-    return os.getenv("BMA_DUCKDB_MEMORY_LIMIT", "512MB")
-
-
 @contextmanager
-def connect(path_or_url: str | Path, read_only: bool = False) -> Iterator[Warehouse]:
-    """Open the warehouse; writers wait for each other (see `warehouse_lock`)."""
+def connect(
+    path_or_url: str | Path,
+    read_only: bool = False,
+    memory_limit: str = DEFAULT_DUCKDB_MEMORY_LIMIT,
+) -> Iterator[Warehouse]:
+    """Open the warehouse; writers wait for each other (see `warehouse_lock`).
+
+    `memory_limit` caps DuckDB's buffer pool of this connection.
+    """
     location = WarehouseLocation.parse(path_or_url)
     with warehouse_lock(location, shared=read_only):
         if location.kind == "duckdb":
@@ -322,7 +336,7 @@ def connect(path_or_url: str | Path, read_only: bool = False) -> Iterator[Wareho
                 )
             con = duckdb.connect(location.target, read_only=read_only)
             try:
-                con.execute(f"set memory_limit = '{duckdb_memory_limit()}'")
+                con.execute(f"set memory_limit = '{check_memory_limit(memory_limit)}'")
                 yield Warehouse(location, con)
             finally:
                 con.close()

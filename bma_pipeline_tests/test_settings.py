@@ -1,17 +1,20 @@
 """Settings are passed, never read from the environment deep inside: their defaults agree.
 
-The deadline default has one definition (bma_pipeline.fiscal) that dbt_project.yml repeats.
+The deadline default has one definition (bma_pipeline.fiscal) that dbt_project.yml repeats;
+the DuckDB memory caps are settings of the objects that use them.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 
 from bma_pipeline.cli import build_parser
-from bma_pipeline.defs.resources import PipelineSettings
+from bma_pipeline.defs.resources import PipelineSettings, WarehouseResource
 from bma_pipeline.fiscal import DEFAULT_DEADLINE_DAYS
+from bma_pipeline.warehouse import connect
 
 DBT_PROJECT = Path(__file__).resolve().parents[1] / "dbt_project" / "dbt_project.yml"
 
@@ -22,3 +25,17 @@ def test_the_deadline_default_is_the_same_for_dbt_the_settings_and_the_command()
     assert PipelineSettings(landing_dir="l", reports_dir="r").deadline_days == 10
     args = build_parser().parse_args(["run", "--landing", "l", "--warehouse", "w"])
     assert args.deadline_days == 10
+
+
+def test_the_pipelines_duckdb_connections_take_their_memory_cap_from_the_resource(tmp_path):
+    path = str(tmp_path / "w.duckdb")
+    with connect(path) as wh:  # the default: 512MB
+        assert wh.scalar("select current_setting('memory_limit')") == "488.2 MiB"
+    with WarehouseResource(url=path, duckdb_memory_limit="300MB").connect() as wh:
+        assert wh.scalar("select current_setting('memory_limit')") == "286.1 MiB"
+    assert WarehouseResource(url=path).dbt_duckdb_memory_limit == "1GB"
+
+
+def test_a_memory_cap_duckdb_cannot_read_is_refused_before_it_reaches_sql():
+    with pytest.raises(ValueError, match="is not a size DuckDB reads"):
+        WarehouseResource(url="w.duckdb", dbt_duckdb_memory_limit="1GB'; drop table x; --")

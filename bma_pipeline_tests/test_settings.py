@@ -1,11 +1,12 @@
 """Settings are passed, never read from the environment deep inside: their defaults agree.
 
 The deadline default has one definition (bma_pipeline.fiscal) that dbt_project.yml repeats;
-the DuckDB memory caps are settings of the objects that use them.
+the DuckDB memory caps and GX's analytics are settings of the objects that use them.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -39,3 +40,13 @@ def test_the_pipelines_duckdb_connections_take_their_memory_cap_from_the_resourc
 def test_a_memory_cap_duckdb_cannot_read_is_refused_before_it_reaches_sql():
     with pytest.raises(ValueError, match="is not a size DuckDB reads"):
         WarehouseResource(url="w.duckdb", dbt_duckdb_memory_limit="1GB'; drop table x; --")
+
+
+def test_great_expectations_runs_with_analytics_off_in_its_own_config():
+    from bma_pipeline.publish.gate import gx_context
+
+    before = dict(os.environ)
+    context = gx_context()
+    assert context.config.analytics_enabled is False
+    assert context.variables.progress_bars.globally is False
+    assert dict(os.environ) == before  # nothing set for the whole process

@@ -10,6 +10,7 @@ from bma_pipeline.defs.transform.assets import (
 )
 from bma_pipeline.defs.transform.project import dbt_project
 from bma_pipeline.defs.transform.resource import VENV_DBT_EXECUTABLE, BmaDbtCliResource
+from bma_pipeline.warehouse import WriterLockHolder
 
 SETTINGS = PipelineSettings(
     landing_dir="l", reports_dir="r", as_of="2023-04-20T09:00:00", deadline_days=12
@@ -57,16 +58,21 @@ def test_a_partition_becomes_one_dbt_build_with_its_profile_and_vars(tmp_path):
     }
 
 
-def test_a_full_refresh_on_postgres_rebuilds_every_period():
+def test_a_full_refresh_on_postgres_rebuilds_every_period_under_the_named_lock_holder():
     warehouse = WarehouseResource(url="postgresql://bma:s%40cret@db.internal:6543/bma_prod")
-    invocation = dbt_build_invocation(SETTINGS, warehouse, "2566-P3", full_refresh=True)
+    holder = WriterLockHolder(0x424D41, 4242, "2023-04-20T02:00:00.000001")
+    invocation = dbt_build_invocation(
+        SETTINGS, warehouse, "2566-P3", full_refresh=True, writer_lock=holder
+    )
     assert invocation.args == ["build", "--full-refresh"]
     assert invocation.env == {
         "DBT_LOG_LEVEL_FILE": "info",
         **warehouse.location.dbt_env(),  # the profile's variables: test_warehouse.py
         "BMA_DBT_DUCKDB_MEMORY_LIMIT": "1GB",
         "BMA_DBT_RUN_VARS": (
-            '{"as_of": "2023-04-20T09:00:00", "deadline_days": 12, "period_key": null}'
+            '{"as_of": "2023-04-20T09:00:00", "deadline_days": 12, "period_key": null, '
+            '"writer_lock": {"key": 4345153, "pid": 4242, '
+            '"backend_start": "2023-04-20T02:00:00.000001"}}'
         ),
     }
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import dagster as dg
 from dagster_dbt import dbt_assets
+from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
 from bma_pipeline.defs.partitions import period_partitions
 from bma_pipeline.defs.resources import WAREHOUSE_POOL, PipelineSettings, WarehouseResource
@@ -16,7 +17,7 @@ from bma_pipeline.defs.retries import retry_on_transient_errors
 from bma_pipeline.defs.transform.project import dbt_project
 from bma_pipeline.defs.transform.resource import BmaDbtCliResource
 from bma_pipeline.defs.transform.translator import BmaDbtTranslator
-from bma_pipeline.warehouse import WarehouseLocation, warehouse_lock
+from bma_pipeline.warehouse import WarehouseLocation, WriterLockHolder, warehouse_lock
 
 
 class DbtRunConfig(dg.Config):
@@ -50,10 +51,16 @@ DBT_MEMORY_LIMIT_ENV = "BMA_DBT_DUCKDB_MEMORY_LIMIT"
 
 
 def dbt_run_env(
-    settings: PipelineSettings, period_key: str | None, full_refresh: bool = False
+    settings: PipelineSettings,
+    period_key: str | None,
+    full_refresh: bool = False,
+    writer_lock: WriterLockHolder | None = None,
 ) -> dict[str, str]:
     """The environment that gives dbt the run's vars, for one period or all (full refresh)."""
-    return {RUN_VARS_ENV: json.dumps(dbt_vars(settings, None if full_refresh else period_key))}
+    run_vars = dbt_vars(settings, None if full_refresh else period_key)
+    if writer_lock is not None:
+        run_vars["writer_lock"] = writer_lock.as_dbt_var()
+    return {RUN_VARS_ENV: json.dumps(run_vars)}
 
 
 def dbt_build_args(full_refresh: bool = False) -> list[str]:
@@ -74,6 +81,7 @@ def dbt_build_invocation(
     warehouse: WarehouseResource,
     period_key: str | None,
     full_refresh: bool = False,
+    writer_lock: WriterLockHolder | None = None,
     extra_args: Sequence[str] = (),
 ) -> DbtInvocation:
     """The run's partition and settings as the arguments and environment of one `dbt build`.
@@ -81,7 +89,8 @@ def dbt_build_invocation(
     Everything dbt needs travels with the invocation, never through this process's
     environment: the profile (which warehouse, DuckDB's memory cap in dbt), and the run's
     vars (`RUN_VARS_ENV`) — the period (none on a full refresh, which rebuilds every
-    period), as_of and deadline_days.
+    period), as_of, deadline_days and, on PostgreSQL, the session holding the writer lock,
+    which each model checks before it commits (macro `assert_writer_lock_held`).
     """
     return DbtInvocation(
         args=[*dbt_build_args(full_refresh), *extra_args],
@@ -89,7 +98,7 @@ def dbt_build_invocation(
             **DBT_FILE_LOG_ENV,
             **warehouse.location.dbt_env(),
             DBT_MEMORY_LIMIT_ENV: warehouse.dbt_duckdb_memory_limit,
-            **dbt_run_env(settings, period_key, full_refresh),
+            **dbt_run_env(settings, period_key, full_refresh, writer_lock),
         },
     )
 
@@ -124,17 +133,29 @@ def _build(
     settings: PipelineSettings,
     extra_args: tuple[str, ...] = (),
 ) -> Iterator[Any]:
+    """`dbt build` while this run holds the writer lock, and only while it does.
+
+    dbt writes from a subprocess, so the lock is held by a side session here. Its loss stops
+    dbt at once (the watchdog kills it), every model checks the holder in its own
+    transaction on PostgreSQL, and the step fails with `WriterLockLost`, which is retried:
+    the retry takes the lock again before dbt writes anything.
+    """
     period_key = context.partition_key if context.has_partition_key else None
-    invocation = dbt_build_invocation(
-        settings, warehouse, period_key, config.full_refresh, extra_args=extra_args
-    )
-    # dbt writes the warehouse from a subprocess: hold the writer lock while it runs.
-    with retry_on_transient_errors(context), warehouse_lock(warehouse.location):
+    with retry_on_transient_errors(context), warehouse_lock(warehouse.location) as lock:
+        invocation = dbt_build_invocation(
+            settings, warehouse, period_key, config.full_refresh, lock.holder, extra_args
+        )
+        lock.ensure_held()
         target_path = warehouse_target_path(warehouse.location)
         build = dbt.cli(
             invocation.args, env=invocation.env, context=context, target_path=target_path
         )
-        yield from build.stream()
+        with lock.watch(on_lost=build.process.kill):
+            try:
+                yield from build.stream()
+            except DagsterDbtCliRuntimeError:
+                lock.ensure_held()  # a lost lock, not a model, is why dbt stopped
+                raise
 
 
 @dbt_assets(

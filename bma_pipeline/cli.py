@@ -2,7 +2,9 @@
 
 `bma-pipeline run` materializes every asset in-process (no UI, no daemon) with
 the same definitions the Dagster UI loads, so a scheduled run, a developer's run
-and `make demo` are one code path.
+and `make demo` are one code path. What it is handed (folders, warehouse, DAGSTER_HOME)
+is checked first (`bma_pipeline.preflight`): a mistake there is one line and exit code 2,
+with the traceback only under `--debug`.
 """
 
 from __future__ import annotations
@@ -19,11 +21,13 @@ from zoneinfo import ZoneInfo
 
 import dagster as dg
 
+from bma_pipeline import preflight
 from bma_pipeline.fiscal import DEFAULT_DEADLINE_DAYS, PERIODS_PER_YEAR, Period, parse_period_range
+from bma_pipeline.preflight import OperatorError
 from bma_pipeline.warehouse import (
     DEFAULT_DBT_DUCKDB_MEMORY_LIMIT,
     DEFAULT_DUCKDB_MEMORY_LIMIT,
-    WarehouseLocation,
+    check_memory_limit,
 )
 
 _STEP_EVENTS = {"STEP_START": "…", "STEP_SUCCESS": "✓", "STEP_FAILURE": "✗"}
@@ -91,6 +95,30 @@ def default_period(as_of: str | None) -> str:
     return period.key
 
 
+def dagster_home_setting() -> str | None:
+    """DAGSTER_HOME: the one environment variable this command reads.
+
+    It is Dagster's own convention for the folder of a Dagster instance (`make demo` and
+    `make dev` share data/dagster_home, so the UI shows the demo's run). Empty or unset: the
+    run's history is kept in memory only.
+    """
+    return os.environ.get("DAGSTER_HOME") or None
+
+
+def open_instance(home: Path | None) -> dg.DagsterInstance:
+    """The Dagster instance in `home` (see `dagster_home_setting`), or an in-memory one."""
+    if home is None:
+        return dg.DagsterInstance.ephemeral()
+    try:
+        return dg.DagsterInstance.from_config(str(home))
+    except Exception as exc:  # noqa: BLE001 - any failure here is the instance's config
+        detail = " ".join(str(exc).split())[:300]
+        raise OperatorError(
+            f"DAGSTER_HOME {home}: its Dagster instance cannot be opened ({detail}): fix "
+            f"{home / 'dagster.yaml'} (or its storage), or unset DAGSTER_HOME"
+        ) from exc
+
+
 def run_pipeline(
     landing: Path,
     warehouse: str,
@@ -102,6 +130,7 @@ def run_pipeline(
     incremental: bool = False,
     pdf_units: list[str] | None = None,
     pdf: bool = False,
+    instance: dg.DagsterInstance | None = None,
     duckdb_memory_limit: str = DEFAULT_DUCKDB_MEMORY_LIMIT,
     dbt_duckdb_memory_limit: str = DEFAULT_DBT_DUCKDB_MEMORY_LIMIT,
 ) -> dg.ExecuteInProcessResult:
@@ -111,7 +140,7 @@ def run_pipeline(
     at `as_of`): every new file is ingested whatever period it reports. dbt rebuilds
     every period (full refresh) unless `incremental`, when it rebuilds only `period`.
     With `pdf`, the meeting packs are printed to PDF too, for every H unit or only
-    `pdf_units`; the HTML packs are always written.
+    `pdf_units`; the HTML packs are always written. `instance` defaults to DAGSTER_HOME's.
     """
     from bma_pipeline.definitions import build_definitions
 
@@ -126,9 +155,8 @@ def run_pipeline(
         dbt_duckdb_memory_limit=dbt_duckdb_memory_limit,
     )
     job = defs.resolve_job_def("period_pipeline_job")
-    instance = (
-        dg.DagsterInstance.get() if os.getenv("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
-    )
+    if instance is None:
+        instance = open_instance(preflight.dagster_home(dagster_home_setting()))
     return job.execute_in_process(
         instance=instance,
         partition_key=period or default_period(as_of),
@@ -151,8 +179,9 @@ def run_pipeline(
 def _cmd_generate(args: argparse.Namespace) -> int:
     from bma_pipeline.generator import generate_submissions
 
+    out = preflight.writable_folder(Path(args.out), "landing folder", "--out")
     report = generate_submissions(
-        Path(args.out), args.fiscal_year, parse_period_range(args.periods), args.seed
+        out, args.fiscal_year, parse_period_range(args.periods), args.seed
     )
     print(
         f"generated {len(report.files_written)} files, {report.n_rows} rows "
@@ -166,14 +195,20 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from bma_pipeline.summary import collect_summary, format_summary
     from bma_pipeline.warehouse import connect
 
-    landing = Path(args.landing)
-    if not landing.is_dir():
-        print(f"error: landing folder {landing} does not exist", file=sys.stderr)
-        return 2
-    location = WarehouseLocation.parse(args.warehouse)
+    landing = preflight.landing_folder(Path(args.landing))
+    reports = preflight.writable_folder(Path(args.reports).resolve(), "reports folder", "--reports")
+    location = preflight.warehouse(args.warehouse)
+    instance = open_instance(preflight.dagster_home(dagster_home_setting()))
+    try:
+        memory_limits = (
+            check_memory_limit(args.duckdb_memory_limit),
+            check_memory_limit(args.dbt_duckdb_memory_limit),
+        )
+    except ValueError as exc:
+        raise OperatorError(str(exc)) from exc
     print(f"running the pipeline: landing {landing.resolve()} → {location.display}", flush=True)
-    log_path = Path(args.reports).resolve() / "logs" / "last_run.log"
-    log_path.parent.mkdir(parents=True, exist_ok=True)
+    log_path = preflight.writable_folder(reports / "logs", "run log folder", "--reports")
+    log_path = log_path / "last_run.log"
     # dbt's own output (echoed by dagster-dbt on stdout) goes to the run log, not the terminal.
     with log_path.open("w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
         result = run_pipeline(
@@ -185,8 +220,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
             period=args.period,
             incremental=args.incremental,
             pdf=args.pdf,
-            duckdb_memory_limit=args.duckdb_memory_limit,
-            dbt_duckdb_memory_limit=args.dbt_duckdb_memory_limit,
+            instance=instance,
+            duckdb_memory_limit=memory_limits[0],
+            dbt_duckdb_memory_limit=memory_limits[1],
         )
     print(f"run log (dbt output): {log_path}")
     if not result.success:
@@ -197,7 +233,6 @@ def _cmd_run(args: argparse.Namespace) -> int:
         return 1
     with connect(args.warehouse, read_only=True) as wh:
         summary = collect_summary(wh)
-    reports = Path(args.reports).resolve()
     index = reports / "index.html"  # printed last, on its own line
     summary.reports = [str(p) for p in sorted(reports.glob("*")) if p.is_file() and p != index]
     feedback = reports / "feedback"
@@ -216,12 +251,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
 def _cmd_template(args: argparse.Namespace) -> int:
     from bma_pipeline.intake.template import write_template
 
+    target = Path(args.out)
+    preflight.writable_folder(target.resolve().parent, "folder", "--out")
     try:
         period = Period.from_key(args.period)
-        out = write_template(args.unit, period, Path(args.out))
+        out = write_template(args.unit, period, target)
     except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        raise OperatorError(str(exc)) from exc
     print(f"template for unit {args.unit}, period {period.key}: {out.resolve()}")
     return 0
 
@@ -234,11 +270,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
     path, catalog = Path(args.file), load_catalog()
     if not path.is_file():
-        print(f"error: {path} is not a file", file=sys.stderr)
-        return 2
+        raise OperatorError(f"{path} is not a file: pass the CSV or XLSX file to check")
     if args.unit not in set(catalog.units["unit_code"]):
-        print(f"error: {args.unit!r} is not a unit code of the catalogue", file=sys.stderr)
-        return 2
+        raise OperatorError(f"{args.unit!r} is not a unit code of the catalogue")
     with warnings.catch_warnings():
         # pandas deprecation notices are for developers, not for the person checking a file.
         warnings.simplefilter("ignore", FutureWarning)
@@ -250,15 +284,23 @@ def _cmd_check(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bma-pipeline", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--debug", action="store_true", help="show the traceback of an operator error too"
+    )
 
-    gen = sub.add_parser("generate", help="write realistic sample submissions into a landing dir")
+    gen = sub.add_parser(
+        "generate", help="write realistic sample submissions into a landing dir", parents=[common]
+    )
     gen.add_argument("--fiscal-year", type=int, default=2566, help="BE fiscal year, e.g. 2566")
     gen.add_argument("--periods", default="1-3", help="periods, e.g. 1-3 or 1,2,6")
     gen.add_argument("--seed", type=int, default=7)
     gen.add_argument("--out", required=True, help="landing folder to write into")
     gen.set_defaults(func=_cmd_generate)
 
-    run = sub.add_parser("run", help="materialize every asset for a landing folder (no UI)")
+    run = sub.add_parser(
+        "run", help="materialize every asset for a landing folder (no UI)", parents=[common]
+    )
     run.add_argument("--landing", required=True, help="landing folder: <unit_code>/<file>")
     run.add_argument(
         "--warehouse", required=True, help="DuckDB file path or postgresql://user@host:port/db"
@@ -291,14 +333,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.set_defaults(func=_cmd_run)
 
-    tpl = sub.add_parser("template", help="write a unit's XLSX submission template for a period")
+    tpl = sub.add_parser(
+        "template", help="write a unit's XLSX submission template for a period", parents=[common]
+    )
     tpl.add_argument("--unit", required=True, help="unit code, e.g. 1001 or DDS")
     tpl.add_argument("--period", required=True, help="period key, e.g. 2566-P2")
     tpl.add_argument("--out", required=True, help="XLSX file to write")
     tpl.set_defaults(func=_cmd_template)
 
     chk = sub.add_parser(
-        "check", help="say what intake would accept from a file, touching no warehouse"
+        "check",
+        help="say what intake would accept from a file, touching no warehouse",
+        parents=[common],
     )
     chk.add_argument("file", help="the CSV/XLSX file a unit is about to send")
     chk.add_argument("--unit", required=True, help="the sending unit's code, e.g. 1001")
@@ -308,7 +354,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except OperatorError as exc:
+        if args.debug:
+            raise
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -114,10 +114,11 @@ format:
 	$(BIN)/ruff format bma_pipeline bma_pipeline_tests benchmarks
 	$(BIN)/ruff check --fix bma_pipeline bma_pipeline_tests benchmarks
 
-# Local Dagster instance of the demo and `make dev`: default storage, no usage statistics sent.
-$(DATA)/dagster_home/dagster.yaml:
+# Local Dagster instance of the demo and `make dev`: default storage, no usage statistics sent,
+# run monitoring on (deploy/dagster.local.yaml says why).
+$(DATA)/dagster_home/dagster.yaml: deploy/dagster.local.yaml
 	mkdir -p $(@D)
-	printf 'telemetry:\n  enabled: false\n' > $@
+	cp $< $@
 
 dev: setup $(DATA)/dagster_home/dagster.yaml
 	BMA_WAREHOUSE=$(CURDIR)/$(DATA)/warehouse.duckdb BMA_LANDING_DIR=$(CURDIR)/$(DATA)/landing \

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 
 from bma_pipeline import preflight
+from bma_pipeline.defs.run_monitoring import fail_dead_runs, in_process_run_tags
 from bma_pipeline.fiscal import DEFAULT_DEADLINE_DAYS, PERIODS_PER_YEAR, Period, parse_period_range
 from bma_pipeline.preflight import OperatorError
 from bma_pipeline.warehouse import (
@@ -141,6 +142,8 @@ def run_pipeline(
     every period (full refresh) unless `incremental`, when it rebuilds only `period`.
     With `pdf`, the meeting packs are printed to PDF too, for every H unit or only
     `pdf_units`; the HTML packs are always written. `instance` defaults to DAGSTER_HOME's.
+    Earlier runs of this host whose process is gone (killed) are marked failed first, and
+    this run records its process (`run_monitoring`) so the next one can do the same.
     """
     from bma_pipeline.definitions import build_definitions
 
@@ -157,10 +160,18 @@ def run_pipeline(
     job = defs.resolve_job_def("period_pipeline_job")
     if instance is None:
         instance = open_instance(preflight.dagster_home(dagster_home_setting()))
+    ghosts = fail_dead_runs(instance, by="bma-pipeline run")
+    if ghosts and not quiet:
+        print(
+            f"marked {len(ghosts)} earlier run(s) failed, their process being gone: "
+            + ", ".join(ghosts),
+            file=sys.stderr,
+        )
     return job.execute_in_process(
         instance=instance,
         partition_key=period or default_period(as_of),
         raise_on_error=False,
+        tags=in_process_run_tags(),
         run_config={
             "loggers": (
                 {"console": {"config": {"log_level": "ERROR"}}} if quiet else {"progress": {}}

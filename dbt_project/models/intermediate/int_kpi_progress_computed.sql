@@ -1,5 +1,5 @@
 -- Every in-scope pair (unit with a target for the KPI in the year) × the six periods of that year,
--- with actual to date, target to date, achievement ratio (uncapped and capped) and status (DOMAIN.md §4).
+-- with actual to date, target to date, achievement ratio (uncapped and capped) and status (docs/DOMAIN.md §4.1–4.4).
 with targets as (
     select
         fiscal_year,

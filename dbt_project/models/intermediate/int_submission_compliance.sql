@@ -1,5 +1,5 @@
 -- Submission compliance per (unit with ≥ 1 target in the year, period): the first file with an
--- accepted row for the period, judged against the due date and the run's as_of (DOMAIN.md §4).
+-- accepted row for the period, judged against the due date and the run's as_of (docs/DOMAIN.md §4.7).
 -- Rows are attributed to the sending unit (its landing folder) and the period they report.
 with units_in_scope as (
     select distinct

@@ -9,7 +9,6 @@ from typing import Any
 
 import dagster as dg
 from dagster_dbt import dbt_assets
-from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
 from bma_pipeline.defs.partitions import period_partitions
 from bma_pipeline.defs.resources import WAREHOUSE_POOL, PipelineSettings, WarehouseResource
@@ -153,8 +152,10 @@ def _build(
         with lock.watch(on_lost=build.process.kill):
             try:
                 yield from build.stream()
-            except DagsterDbtCliRuntimeError:
-                lock.ensure_held()  # a lost lock, not a model, is why dbt stopped
+            except Exception:
+                # However dbt's end shows (a failed model, a cut-off event stream), a lost lock
+                # is the reason to report, and the one the step is retried for.
+                lock.ensure_held()
                 raise
 
 

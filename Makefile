@@ -17,8 +17,8 @@ SUPERSET_VENV := .venv-superset
 SUPERSET_PG ?= postgresql://postgres@127.0.0.1:5432/bma_demo
 SUPERSET_BI_URL ?= postgresql://bma_bi_reader@127.0.0.1:5432/bma_demo
 
-.PHONY: setup demo test lint format dev clean dbt-manifest dbt-sources system-packages superset \
-	superset-stop superset-venv superset-lock superset-warehouse superset-bundle bench
+.PHONY: setup demo test test-fast lint format dev clean dbt-manifest dbt-sources system-packages \
+	superset superset-stop superset-venv superset-lock superset-warehouse superset-bundle bench
 
 # Debian packages the reports need: chromium (browser tests) and a Thai font (PDF, screenshots).
 # Installed only when missing; `apt-get update` only when the install fails without it.
@@ -36,7 +36,7 @@ $(VENV)/.installed: requirements.lock pyproject.toml | $(BIN)/python
 	touch $@
 
 # The dbt manifest is prepared here, never at import time of the code location.
-dbt_project/target/manifest.json: $(VENV)/.installed $(shell find dbt_project/models dbt_project/macros dbt_project/dbt_project.yml -type f 2>/dev/null)
+dbt_project/target/manifest.json: $(VENV)/.installed $(shell find dbt_project/models dbt_project/macros dbt_project/tests dbt_project/dbt_project.yml -type f 2>/dev/null)
 	mkdir -p $(DATA)
 	PATH=$(CURDIR)/$(BIN):$$PATH BMA_DUCKDB_PATH=$(CURDIR)/$(DATA)/.parse.duckdb \
 	  $(BIN)/dagster-dbt project prepare-and-package --file bma_pipeline/defs/transform/project.py
@@ -109,24 +109,34 @@ superset-bundle: setup $(SUPERSET_VENV)/.installed
 test: setup $(SUPERSET_VENV)/.installed
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# The inner loop: no PostgreSQL, no browser, no Superset (bma_pipeline_tests/bi/), no slow
+# end-to-end runs; no Superset venv needed. PYTEST_ARGS narrows it (a path, -k); a selection
+# left empty is an error with a message, not pytest's silent exit code 5.
+FAST_MARKERS := not postgres and not browser and not superset and not slow
+test-fast: setup
+	@$(BIN)/pytest -m "$(FAST_MARKERS)" --ignore=bma_pipeline_tests/bi $(PYTEST_ARGS); status=$$?; \
+	if [ $$status = 5 ]; then echo "make test-fast: no test selected (-m \"$(FAST_MARKERS)\" $(PYTEST_ARGS))" >&2; exit 1; fi; \
+	exit $$status
+
 # Benchmarks against a plain-DuckDB baseline (never part of `make test`); results in
 # benchmarks/results/. BENCH_SCALES: any of bangkok bangkok10 nationwide (default all three).
 BENCH_SCALES ?= bangkok bangkok10 nationwide
 bench: setup
 	BENCH_SCALES="$(BENCH_SCALES)" $(BIN)/python -m benchmarks.run --work $(DATA)/bench
 
-lint:
-	$(BIN)/ruff check bma_pipeline bma_tools bma_pipeline_tests benchmarks
-	$(BIN)/ruff format --check bma_pipeline bma_tools bma_pipeline_tests benchmarks
+lint: $(VENV)/.installed
+	$(BIN)/ruff check bma_pipeline bma_sample bma_tools bma_pipeline_tests benchmarks
+	$(BIN)/ruff format --check bma_pipeline bma_sample bma_tools bma_pipeline_tests benchmarks
 
 format:
-	$(BIN)/ruff format bma_pipeline bma_tools bma_pipeline_tests benchmarks
-	$(BIN)/ruff check --fix bma_pipeline bma_tools bma_pipeline_tests benchmarks
+	$(BIN)/ruff format bma_pipeline bma_sample bma_tools bma_pipeline_tests benchmarks
+	$(BIN)/ruff check --fix bma_pipeline bma_sample bma_tools bma_pipeline_tests benchmarks
 
-# Local Dagster instance of the demo and `make dev`: default storage, no usage statistics sent.
-$(DATA)/dagster_home/dagster.yaml:
+# Local Dagster instance of the demo and `make dev`: default storage, no usage statistics sent,
+# run monitoring on (deploy/dagster.local.yaml says why).
+$(DATA)/dagster_home/dagster.yaml: deploy/dagster.local.yaml
 	mkdir -p $(@D)
-	printf 'telemetry:\n  enabled: false\n' > $@
+	cp $< $@
 
 dev: setup $(DATA)/dagster_home/dagster.yaml
 	BMA_WAREHOUSE=$(CURDIR)/$(DATA)/warehouse.duckdb BMA_LANDING_DIR=$(CURDIR)/$(DATA)/landing \

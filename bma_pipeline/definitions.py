@@ -2,8 +2,11 @@
 
 Settings come from environment variables (defaults = the embedded DuckDB set-up):
 BMA_WAREHOUSE (DuckDB path or PostgreSQL URL), BMA_LANDING_DIR, BMA_REPORTS_DIR,
-BMA_AS_OF (Bangkok wall time, ISO; default: now), BMA_DEADLINE_DAYS, BMA_SETTLE_SECONDS
-(how long a landing file must stay unchanged before it is taken; default 30).
+BMA_AS_OF (Bangkok wall time, ISO; default: now), BMA_DEADLINE_DAYS (default 10),
+BMA_SETTLE_SECONDS (how long a landing file must stay unchanged before it is taken; default
+30), BMA_DUCKDB_MEMORY_LIMIT (the pipeline's DuckDB connections, default 512MB) and
+BMA_DBT_DUCKDB_MEMORY_LIMIT (dbt's, default 1GB). This module is the only one that reads
+the environment; everything else receives these values as resource config.
 """
 
 from __future__ import annotations
@@ -36,7 +39,9 @@ from bma_pipeline.defs.transform.project import dbt_project
 from bma_pipeline.defs.transform.resource import VENV_DBT_EXECUTABLE, BmaDbtCliResource
 from bma_pipeline.defs.validation.assets import quarantined_rows
 from bma_pipeline.defs.validation.checks import ledger_conservation, quarantine_rate_per_unit
+from bma_pipeline.fiscal import DEFAULT_DEADLINE_DAYS
 from bma_pipeline.intake.ledger import DEFAULT_SETTLE_SECONDS
+from bma_pipeline.warehouse import DEFAULT_DBT_DUCKDB_MEMORY_LIMIT, DEFAULT_DUCKDB_MEMORY_LIMIT
 
 
 def build_definitions(
@@ -44,9 +49,11 @@ def build_definitions(
     landing_dir: str,
     reports_dir: str,
     as_of: str | None = None,
-    deadline_days: int = 10,
+    deadline_days: int = DEFAULT_DEADLINE_DAYS,
     loggers: Mapping[str, dg.LoggerDefinition] | None = None,
     settle_seconds: float = DEFAULT_SETTLE_SECONDS,
+    duckdb_memory_limit: str = DEFAULT_DUCKDB_MEMORY_LIMIT,
+    dbt_duckdb_memory_limit: str = DEFAULT_DBT_DUCKDB_MEMORY_LIMIT,
 ) -> dg.Definitions:
     return dg.Definitions(
         loggers=loggers,
@@ -81,7 +88,11 @@ def build_definitions(
             commitments_overdue,
         ],
         resources={
-            "warehouse": WarehouseResource(url=warehouse_url),
+            "warehouse": WarehouseResource(
+                url=warehouse_url,
+                duckdb_memory_limit=duckdb_memory_limit,
+                dbt_duckdb_memory_limit=dbt_duckdb_memory_limit,
+            ),
             "settings": PipelineSettings(
                 landing_dir=landing_dir,
                 reports_dir=reports_dir,
@@ -103,6 +114,10 @@ defs = build_definitions(
     landing_dir=os.getenv("BMA_LANDING_DIR", "data/landing"),
     reports_dir=os.getenv("BMA_REPORTS_DIR", "data/reports"),
     as_of=os.getenv("BMA_AS_OF") or None,
-    deadline_days=int(os.getenv("BMA_DEADLINE_DAYS", "10")),
+    deadline_days=int(os.getenv("BMA_DEADLINE_DAYS", str(DEFAULT_DEADLINE_DAYS))),
     settle_seconds=float(os.getenv("BMA_SETTLE_SECONDS", str(DEFAULT_SETTLE_SECONDS))),
+    duckdb_memory_limit=os.getenv("BMA_DUCKDB_MEMORY_LIMIT", DEFAULT_DUCKDB_MEMORY_LIMIT),
+    dbt_duckdb_memory_limit=os.getenv(
+        "BMA_DBT_DUCKDB_MEMORY_LIMIT", DEFAULT_DBT_DUCKDB_MEMORY_LIMIT
+    ),
 )

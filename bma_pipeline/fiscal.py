@@ -15,6 +15,9 @@ from datetime import date, timedelta
 
 BE_OFFSET = 543
 PERIODS_PER_YEAR = 6
+# Days after a period ends until its submission is due. The one definition: the settings
+# resource, the schedules, the CLI and the generator take it from here; dbt_project.yml's
+# deadline_days default equals it (a test holds the two equal).
 DEFAULT_DEADLINE_DAYS = 10
 
 # Abbreviated Thai month names (ม.ค. … ธ.ค.), January first, as on BMA documents.

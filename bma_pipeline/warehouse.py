@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import fcntl
 import io
-import os
+import re
+import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -254,11 +255,158 @@ class Warehouse:
 
 
 DEFAULT_LOCK_TIMEOUT_S = 15 * 60
-_PG_WRITER_LOCK = 0x424D41  # advisory lock id shared by every writer of the warehouse
+# DuckDB's buffer pool (its default is 80% of RAM). At nationwide scale (2.4 M ledger rows) the
+# pool kept ~500 MB of table blocks resident beside the pipeline's frames and the run's peak RSS
+# went past 2 GB; loads and batch reads here need little, larger work spills to disk. dbt's
+# connection is a separate process building the marts: it gets its own, larger cap.
+DEFAULT_DUCKDB_MEMORY_LIMIT = "512MB"
+DEFAULT_DBT_DUCKDB_MEMORY_LIMIT = "1GB"
+_MEMORY_SIZE = re.compile(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
+
+# Advisory lock id shared by every writer of a PostgreSQL warehouse.
+PG_WRITER_LOCK_KEY = 0x424D41
+LOCK_POLL_S = 0.5  # how often a waiting writer retries, and a watched lock is checked
+
+
+def check_memory_limit(value: str) -> str:
+    """`value` when DuckDB reads it as a memory size ('512MB', '1GB', '2GiB'), else a ValueError.
+
+    It is written into a `set memory_limit` statement, so nothing else may pass.
+    """
+    if not _MEMORY_SIZE.fullmatch(value.strip()):
+        raise ValueError(
+            f"memory limit {value!r} is not a size DuckDB reads: write it like 512MB, 1GB or 2GiB"
+        )
+    return value.strip()
 
 
 class WarehouseBusy(TimeoutError):
     """Another run kept the warehouse for longer than the lock timeout."""
+
+
+class WriterLockLost(ConnectionError):
+    """The PostgreSQL session holding the writer lock ended while a step needed the lock.
+
+    A ConnectionError, so the step is retried like any lost connection: the retry takes the
+    lock again before it writes.
+    """
+
+
+@dataclass(frozen=True)
+class WriterLockHolder:
+    """The PostgreSQL session holding the writer lock, as another session can recognise it.
+
+    A backend pid alone may be reused after the session ends; with its start time it names
+    one session. dbt checks it in each model's transaction (macro `assert_writer_lock_held`).
+    """
+
+    key: int
+    backend_pid: int
+    backend_start: str  # UTC, 'YYYY-MM-DDTHH:MM:SS.ffffff'
+
+    def as_dbt_var(self) -> dict[str, Any]:
+        return {"key": self.key, "pid": self.backend_pid, "backend_start": self.backend_start}
+
+
+class WriterLock:
+    """A held writer lock.
+
+    On DuckDB it is an flock on `<file>.lock`, which lasts as long as this process keeps the
+    file open: it cannot be lost, so the checks here do nothing. PostgreSQL's advisory lock
+    lives in a server session that can end under us (`_PostgresWriterLock`).
+    """
+
+    holder: WriterLockHolder | None = None
+
+    def ensure_held(self) -> None:
+        """Raise `WriterLockLost` unless the lock is still held."""
+
+    @contextmanager
+    def watch(self, on_lost: Callable[[], None]) -> Iterator[None]:
+        """Call `on_lost` as soon as the lock is lost while the block runs."""
+        yield
+
+
+_HOLDER_SQL = (
+    "select pid, to_char(backend_start at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US') "
+    "from pg_stat_activity where pid = pg_backend_pid()"
+)
+_HELD_SQL = (
+    "select count(*) from pg_locks where locktype = 'advisory' and granted "
+    "and pid = pg_backend_pid() and objsubid = 1 "
+    "and (classid::bigint << 32) | objid::bigint = %s::bigint"
+)
+
+
+class _PostgresWriterLock(WriterLock):
+    """The advisory lock held by a side session while another process (dbt) writes."""
+
+    def __init__(self, con: Any, location: WarehouseLocation, holder: WriterLockHolder) -> None:
+        self._con = con
+        self._location = location
+        self.holder = holder
+        self.lost = False
+
+    def is_held(self) -> bool:
+        import psycopg
+
+        try:
+            row = self._con.execute(_HELD_SQL, [self.holder.key]).fetchone()
+        except psycopg.Error:
+            return False  # the session is gone, and its lock with it
+        return bool(row and row[0])
+
+    def ensure_held(self) -> None:
+        if self.lost or not self.is_held():
+            self.lost = True
+            raise WriterLockLost(
+                f"writer lock on {self._location.display} lost: the session holding it "
+                f"(backend pid {self.holder.backend_pid}) ended, so the step stopped writing; "
+                "it is retried under a new lock"
+            )
+
+    @contextmanager
+    def watch(self, on_lost: Callable[[], None]) -> Iterator[None]:
+        stop = threading.Event()
+
+        def poll() -> None:
+            while not stop.wait(LOCK_POLL_S):
+                if not self.is_held():
+                    self.lost = True
+                    on_lost()
+                    return
+
+        watchdog = threading.Thread(target=poll, name="writer-lock-watchdog", daemon=True)
+        watchdog.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            watchdog.join()
+
+
+def _take_pg_lock(con: Any, location: WarehouseLocation, timeout_s: float) -> WriterLockHolder:
+    """Take the session advisory lock on `con`, waiting up to `timeout_s` for other writers."""
+    deadline = time.monotonic() + timeout_s
+    while not con.execute("select pg_try_advisory_lock(%s)", [PG_WRITER_LOCK_KEY]).fetchone()[0]:
+        if time.monotonic() > deadline:
+            raise WarehouseBusy(f"warehouse {location.display} busy for {timeout_s:.0f}s")
+        time.sleep(LOCK_POLL_S)
+    pid, started = con.execute(_HOLDER_SQL).fetchone()
+    return WriterLockHolder(PG_WRITER_LOCK_KEY, int(pid), str(started))
+
+
+def _release_pg_lock(con: Any) -> None:
+    import psycopg
+
+    try:
+        con.execute("select pg_advisory_unlock(%s)", [PG_WRITER_LOCK_KEY])
+    except psycopg.Error:
+        pass  # the session ended, which released the lock; the step reports what it lost
+
+
+def _pg_url(location: WarehouseLocation) -> str:
+    return location.target.replace("postgresql+psycopg://", "postgresql://")
 
 
 @contextmanager
@@ -266,33 +414,28 @@ def warehouse_lock(
     location: WarehouseLocation,
     shared: bool = False,
     timeout_s: float = DEFAULT_LOCK_TIMEOUT_S,
-) -> Iterator[None]:
+) -> Iterator[WriterLock]:
     """One writer at a time, across processes: runs wait their turn instead of failing.
 
-    DuckDB allows one read-write process or many read-only ones per file, so writers
-    take an exclusive lock on `<file>.lock` and readers a shared one. PostgreSQL
-    writers take a session advisory lock (readers need none there).
+    For a writer in another process (dbt). DuckDB allows one read-write process or many
+    read-only ones per file, so writers take an exclusive lock on `<file>.lock` and readers
+    a shared one. PostgreSQL writers take a session advisory lock on a side connection
+    (readers need none there); that session can end under the writer, so the caller checks
+    it (`ensure_held`) and watches it while the other process writes (`watch`). Python writes
+    go through `connect()`, which holds the lock on the writing connection itself.
     """
     if location.kind == "postgres":
         if shared:
-            yield
+            yield WriterLock()
             return
         import psycopg
 
-        url = location.target.replace("postgresql+psycopg://", "postgresql://")
-        with psycopg.connect(url, autocommit=True) as con:
-            con.execute(f"set lock_timeout = '{int(timeout_s * 1000)}ms'")
-            deadline = time.monotonic() + timeout_s
-            while not con.execute("select pg_try_advisory_lock(%s)", [_PG_WRITER_LOCK]).fetchone()[
-                0
-            ]:
-                if time.monotonic() > deadline:
-                    raise WarehouseBusy(f"warehouse {location.display} busy for {timeout_s:.0f}s")
-                time.sleep(0.5)
+        with psycopg.connect(_pg_url(location), autocommit=True) as con:
+            holder = _take_pg_lock(con, location, timeout_s)
             try:
-                yield
+                yield _PostgresWriterLock(con, location, holder)
             finally:
-                con.execute("select pg_advisory_unlock(%s)", [_PG_WRITER_LOCK])
+                _release_pg_lock(con)
         return
     lock_path = Path(location.target + ".lock")
     lock_path.parent.mkdir(parents=True, exist_ok=True)
@@ -311,52 +454,50 @@ def warehouse_lock(
                     ) from None
                 time.sleep(0.2)
         try:
-            yield
+            yield WriterLock()
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def duckdb_memory_limit() -> str:
-    """DuckDB's buffer pool in this process (BMA_DUCKDB_MEMORY_LIMIT, default 512MB).
-
-    DuckDB's default is 80% of RAM: at nationwide scale (2.4 M ledger rows) the pool kept
-    ~500 MB of table blocks resident beside the pipeline's frames, and the run's peak RSS
-    went past 2 GB. Loads and batch reads here need little; larger work spills to disk.
-    dbt's own connection (a separate process) has its own cap, BMA_DBT_DUCKDB_MEMORY_LIMIT
-    (default 1GB, in dbt_project/profiles.yml).
-    """
-    return os.getenv("BMA_DUCKDB_MEMORY_LIMIT", "512MB")
 
 
 @contextmanager
 def connect(
     path_or_url: str | Path,
     read_only: bool = False,
+    memory_limit: str = DEFAULT_DUCKDB_MEMORY_LIMIT,
     lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S,
 ) -> Iterator[Warehouse]:
     """Open the warehouse; writers wait for each other (see `warehouse_lock`), at most
-    `lock_timeout_s` (then `WarehouseBusy`)."""
-    location = WarehouseLocation.parse(path_or_url)
-    with warehouse_lock(location, shared=read_only, timeout_s=lock_timeout_s):
-        if location.kind == "duckdb":
-            import duckdb
+    `lock_timeout_s` (then `WarehouseBusy`).
 
-            Path(location.target).parent.mkdir(parents=True, exist_ok=True)
-            if read_only and not Path(location.target).exists():
-                raise FileNotFoundError(
-                    f"no warehouse at {location.target}: run the pipeline first"
-                )
-            con = duckdb.connect(location.target, read_only=read_only)
+    On PostgreSQL a writer holds the advisory lock on the connection it writes with: if that
+    session ends, the lock goes with it and so does every later write, so nothing is ever
+    written without the lock. `memory_limit` caps DuckDB's buffer pool of this connection.
+    """
+    location = WarehouseLocation.parse(path_or_url)
+    if location.kind == "postgres":
+        import psycopg
+
+        with psycopg.connect(_pg_url(location), autocommit=True) as con:
+            if read_only:
+                con.execute("set session characteristics as transaction read only")
+                yield Warehouse(location, con)
+                return
+            _take_pg_lock(con, location, lock_timeout_s)
             try:
-                con.execute(f"set memory_limit = '{duckdb_memory_limit()}'")
                 yield Warehouse(location, con)
             finally:
-                con.close()
-        else:
-            import psycopg
+                _release_pg_lock(con)
+        return
+    limit = check_memory_limit(memory_limit)
+    with warehouse_lock(location, shared=read_only, timeout_s=lock_timeout_s):
+        import duckdb
 
-            url = location.target.replace("postgresql+psycopg://", "postgresql://")
-            with psycopg.connect(url, autocommit=True) as con:
-                if read_only:
-                    con.execute("set session characteristics as transaction read only")
-                yield Warehouse(location, con)
+        Path(location.target).parent.mkdir(parents=True, exist_ok=True)
+        if read_only and not Path(location.target).exists():
+            raise FileNotFoundError(f"no warehouse at {location.target}: run the pipeline first")
+        con = duckdb.connect(location.target, read_only=read_only)
+        try:
+            con.execute(f"set memory_limit = '{limit}'")
+            yield Warehouse(location, con)
+        finally:
+            con.close()

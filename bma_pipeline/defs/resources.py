@@ -13,7 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import dagster as dg
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from bma_pipeline.fiscal import DEFAULT_DEADLINE_DAYS
 from bma_pipeline.intake.ledger import DEFAULT_SETTLE_SECONDS
@@ -21,9 +21,12 @@ from bma_pipeline.intake.readers import DEFAULT_MAX_BYTES
 from bma_pipeline.minutes.rules import DEFAULT_GRACE_DAYS
 from bma_pipeline.reference.catalog import CITY_DIR
 from bma_pipeline.warehouse import (
+    DEFAULT_DBT_DUCKDB_MEMORY_LIMIT,
+    DEFAULT_DUCKDB_MEMORY_LIMIT,
     DEFAULT_LOCK_TIMEOUT_S,
     Warehouse,
     WarehouseLocation,
+    check_memory_limit,
     connect,
 )
 
@@ -36,6 +39,20 @@ class WarehouseResource(dg.ConfigurableResource):
     """The warehouse: a DuckDB file path (default) or a PostgreSQL URL."""
 
     url: str = Field(description="DuckDB file path, or postgresql://user@host:port/db")
+    duckdb_memory_limit: str = Field(
+        default=DEFAULT_DUCKDB_MEMORY_LIMIT,
+        description="DuckDB buffer pool of the pipeline's own connections (e.g. 512MB); "
+        "larger work spills to disk",
+    )
+    dbt_duckdb_memory_limit: str = Field(
+        default=DEFAULT_DBT_DUCKDB_MEMORY_LIMIT,
+        description="DuckDB buffer pool of dbt's connection, a separate process (e.g. 1GB)",
+    )
+
+    @field_validator("duckdb_memory_limit", "dbt_duckdb_memory_limit")
+    @classmethod
+    def _memory_size(cls, value: str) -> str:
+        return check_memory_limit(value)
 
     @property
     def location(self) -> WarehouseLocation:
@@ -45,7 +62,12 @@ class WarehouseResource(dg.ConfigurableResource):
     def connect(
         self, read_only: bool = False, lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S
     ) -> Iterator[Warehouse]:
-        with connect(self.url, read_only=read_only, lock_timeout_s=lock_timeout_s) as wh:
+        with connect(
+            self.url,
+            read_only=read_only,
+            memory_limit=self.duckdb_memory_limit,
+            lock_timeout_s=lock_timeout_s,
+        ) as wh:
             yield wh
 
 

@@ -16,7 +16,6 @@ location must not pay that on every load.
 from __future__ import annotations
 
 import html
-import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -149,15 +148,33 @@ def _suites(gx: Any) -> dict[str, list[Any]]:
     return suites
 
 
+def gx_context() -> Any:
+    """An in-memory GX context with analytics off and no progress bars, set in its own config.
+
+    Analytics are turned off by the context's config rather than the process environment
+    (GX_ANALYTICS_ENABLED), which would reach every library and subprocess of the run.
+    """
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import (
+        DataContextConfig,
+        InMemoryStoreBackendDefaults,
+        ProgressBarsConfig,
+    )
+
+    config = DataContextConfig(
+        store_backend_defaults=InMemoryStoreBackendDefaults(),
+        analytics_enabled=False,
+        progress_bars=ProgressBarsConfig(globally=False),
+    )
+    return gx.get_context(mode="ephemeral", project_config=config)
+
+
 def run_gate(wh: Warehouse, report_dir: Path | None = None) -> GateResult:
     """Validate the marts; every failing or broken expectation is a failure. With
     `report_dir`, the docs are written too (`write_docs`, which may raise)."""
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
 
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    context = gx_context()
     source = context.data_sources.add_pandas("bma_marts")
     frames = _frames(wh)
     result = GateResult(context=context)

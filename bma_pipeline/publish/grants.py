@@ -2,7 +2,7 @@
 
 What belongs here: creating the role and granting it read access to the published schemas
 (`marts`, `bi`), now and for tables created later, and revoking whatever it could reach in the
-private schemas (`raw` holds personal data, DOMAIN.md §5). What does not: the `bi` views
+private schemas (`raw` holds personal data, docs/DOMAIN.md §5). What does not: the `bi` views
 themselves, and anything on DuckDB, where BI tools open the warehouse file read-only instead.
 
 Roles are cluster-wide but grants are per database, so `grant_bi_reader` runs once per warehouse

@@ -2,15 +2,34 @@
 
 from __future__ import annotations
 
-import shutil
 import uuid
 from pathlib import Path
 from urllib.parse import urlparse
 
 import psycopg
 import pytest
+import yaml
 
 REPO = Path(__file__).resolve().parents[2]
+# Tests wait seconds, not the half minute production polls at, for a dead run to be noticed.
+TEST_MONITORING_POLL_S = 1
+
+
+def copy_instance_config(source: Path, home: Path) -> Path:
+    """`source` (a dagster.yaml of deploy/) into `home`, run monitoring polling every second."""
+    config = yaml.safe_load(source.read_text())
+    config["run_monitoring"]["poll_interval_seconds"] = TEST_MONITORING_POLL_S
+    (home / "dagster.yaml").write_text(yaml.safe_dump(config))
+    return home
+
+
+@pytest.fixture
+def local_dagster_home(tmp_path, monkeypatch) -> Path:
+    """A DAGSTER_HOME like `make demo`'s (deploy/dagster.local.yaml): SQLite storage."""
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    return copy_instance_config(REPO / "deploy" / "dagster.local.yaml", home)
 
 
 @pytest.fixture
@@ -22,7 +41,7 @@ def dagster_home(tmp_path, pg_server_url, monkeypatch):
     url = urlparse(pg_server_url)
     home = tmp_path / "dagster_home"
     home.mkdir()
-    shutil.copy(REPO / "deploy" / "dagster.yaml", home / "dagster.yaml")
+    copy_instance_config(REPO / "deploy" / "dagster.yaml", home)
     monkeypatch.setenv("DAGSTER_HOME", str(home))
     monkeypatch.setenv("DAGSTER_PG_HOST", url.hostname or "127.0.0.1")
     monkeypatch.setenv("DAGSTER_PG_PORT", str(url.port or 5432))

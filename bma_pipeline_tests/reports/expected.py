@@ -1,5 +1,5 @@
 """What the reports must show, read from the marts by queries written here, independently of
-`bma_pipeline.reports`, and the Thai labels as DOMAIN.md and the mart docs name them.
+`bma_pipeline.reports`, and the Thai labels as docs/DOMAIN.md and the mart docs name them.
 
 What belongs here: expected figures and labels. What does not: parsing reports (html.py) or
 building the warehouse (conftest.py).

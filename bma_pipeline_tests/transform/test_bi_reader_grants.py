@@ -1,4 +1,4 @@
-"""A BI user connected as bma_bi_reader sees documented marts and nothing else (DOMAIN.md §5).
+"""A BI user connected as bma_bi_reader sees documented marts and nothing else (docs/DOMAIN.md §5).
 
 The golden fixture is built on a fresh PostgreSQL database (the session's `postgres_build`),
 `grant_bi_reader` runs on it, and the test connects as the role itself.

@@ -2,7 +2,7 @@
 
 The fixture (golden_fixture.py) is loaded into a fresh DuckDB file, `dbt build` runs over it with
 as_of = 2023-04-20 09:00, and every mart row is compared with figures worked out by hand below
-(DOMAIN.md §4). The same fixture then runs on PostgreSQL and must give the same marts.
+(docs/DOMAIN.md §4). The same fixture then runs on PostgreSQL and must give the same marts.
 """
 
 from __future__ import annotations

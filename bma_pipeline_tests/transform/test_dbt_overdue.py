@@ -26,9 +26,7 @@ def _rebuild_as_of(warehouse, as_of: str, work_dir) -> None:
             "--target", "duckdb", "--vars", json.dumps({"as_of": as_of}),
             "--target-path", str(work_dir / "target"),
             "--log-path", str(work_dir / "logs")]  # fmt: skip
-    done = subprocess.run(
-        args, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=600
-    )
+    done = subprocess.run(args, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout[-4000:]
 
 

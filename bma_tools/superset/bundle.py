@@ -11,7 +11,7 @@ the definition alone.
 
 Every chart shows the *current period*: the latest period whose submission deadline has
 passed (a unit's compliance is no longer `pending`), so periods still being reported do not
-show as behind plan. Thai titles and labels; figures are the marts' own (DOMAIN.md §4).
+show as behind plan. Thai titles and labels; figures are the marts' own (docs/DOMAIN.md §4).
 """
 
 from __future__ import annotations
@@ -806,7 +806,7 @@ def dashboard_config() -> dict[str, Any]:
         "css": "",
         "slug": DASHBOARD_SLUG,
         "certified_by": "สำนักยุทธศาสตร์และประเมินผล",
-        "certification_details": "ตัวเลขตามนิยามของ marts (DOMAIN.md §4)",
+        "certification_details": "ตัวเลขตามนิยามของ marts (docs/DOMAIN.md §4)",
         "published": True,
         "uuid": DASHBOARD_UUID,
         "position": _position(),

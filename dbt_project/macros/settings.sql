@@ -53,7 +53,7 @@
 {% macro setting(name) -%}
     {#- A numeric setting, checked against its valid range (see dbt_project.yml). -#}
     {%- set values = {
-        'deadline_days': run_var('deadline_days', 10),
+        'deadline_days': run_var('deadline_days'),
         'on_track_threshold': var('on_track_threshold', 1.0),
         'at_risk_threshold': var('at_risk_threshold', 0.8),
         'ratio_cap': var('ratio_cap', 1.2),
@@ -165,9 +165,9 @@ pairs_rolled_up as (
         {% endfor -%}
         count(*) as n_pairs,
         sum(case when has_data then 1 else 0 end) as n_pairs_with_data,
-        avg(capped_ratio) as mean_capped_ratio,
-        avg(case when role = 'H' then capped_ratio end) as h_mean_capped_ratio,
-        avg(case when role = 'R' then capped_ratio end) as r_mean_capped_ratio,
+        {{ exact_mean('capped_ratio') }} as mean_capped_ratio,
+        {{ exact_mean("case when role = 'H' then capped_ratio end") }} as h_mean_capped_ratio,
+        {{ exact_mean("case when role = 'R' then capped_ratio end") }} as r_mean_capped_ratio,
         {{ status_counts('status') }}
     from kpi_progress
     group by fiscal_year, period_no{% for key in keys %}, {{ key }}{% endfor %}

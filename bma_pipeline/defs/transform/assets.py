@@ -2,21 +2,21 @@
 
 import hashlib
 import json
-import os
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DbtCliResource, dbt_assets
+from dagster_dbt import dbt_assets
 
 from bma_pipeline.defs.partitions import period_partitions
 from bma_pipeline.defs.resources import WAREHOUSE_POOL, PipelineSettings, WarehouseResource
 from bma_pipeline.defs.retries import retry_on_transient_errors
 from bma_pipeline.defs.transform.project import dbt_project
+from bma_pipeline.defs.transform.resource import BmaDbtCliResource
 from bma_pipeline.defs.transform.translator import BmaDbtTranslator
-from bma_pipeline.warehouse import WarehouseLocation, warehouse_lock
+from bma_pipeline.warehouse import WarehouseLocation, WriterLockHolder, warehouse_lock
 
 
 class DbtRunConfig(dg.Config):
@@ -45,18 +45,61 @@ RUN_VARS_ENV = "BMA_DBT_RUN_VARS"
 # dbt's own log file (target/<invocation>/dbt.log) at info, not debug: debug writes every
 # statement, ~25% of a full build's time here (py-spy); the run log keeps dbt's info output.
 DBT_FILE_LOG_ENV = {"DBT_LOG_LEVEL_FILE": "info"}
+# DuckDB's buffer pool in dbt's process, read by dbt_project/profiles.yml.
+DBT_MEMORY_LIMIT_ENV = "BMA_DBT_DUCKDB_MEMORY_LIMIT"
 
 
 def dbt_run_env(
-    settings: PipelineSettings, period_key: str | None, full_refresh: bool = False
+    settings: PipelineSettings,
+    period_key: str | None,
+    full_refresh: bool = False,
+    writer_lock: WriterLockHolder | None = None,
 ) -> dict[str, str]:
     """The environment that gives dbt the run's vars, for one period or all (full refresh)."""
-    return {RUN_VARS_ENV: json.dumps(dbt_vars(settings, None if full_refresh else period_key))}
+    run_vars = dbt_vars(settings, None if full_refresh else period_key)
+    if writer_lock is not None:
+        run_vars["writer_lock"] = writer_lock.as_dbt_var()
+    return {RUN_VARS_ENV: json.dumps(run_vars)}
 
 
 def dbt_build_args(full_refresh: bool = False) -> list[str]:
     """`dbt build`, rebuilding every period from scratch on a full refresh."""
     return ["build", "--full-refresh"] if full_refresh else ["build"]
+
+
+@dataclass(frozen=True)
+class DbtInvocation:
+    """One `dbt build`: its arguments and the variables added to its environment."""
+
+    args: list[str]
+    env: dict[str, str]
+
+
+def dbt_build_invocation(
+    settings: PipelineSettings,
+    warehouse: WarehouseResource,
+    period_key: str | None,
+    full_refresh: bool = False,
+    writer_lock: WriterLockHolder | None = None,
+    extra_args: Sequence[str] = (),
+) -> DbtInvocation:
+    """The run's partition and settings as the arguments and environment of one `dbt build`.
+
+    Everything dbt needs travels with the invocation, never through this process's
+    environment: the profile (which warehouse, DuckDB's memory cap in dbt), and the run's
+    vars (`RUN_VARS_ENV`) — the period (none on a full refresh, which rebuilds every
+    period), as_of, deadline_days and, on PostgreSQL, the session holding the writer lock,
+    which each model checks before it commits (macro `assert_writer_lock_held`).
+    """
+    return DbtInvocation(
+        args=[*dbt_build_args(full_refresh), *extra_args],
+        env={
+            **DBT_FILE_LOG_ENV,
+            **warehouse.location.dbt_env(),
+            DBT_MEMORY_LIMIT_ENV: warehouse.dbt_duckdb_memory_limit,
+            **dbt_run_env(settings, period_key, full_refresh, writer_lock),
+        },
+    )
 
 
 def warehouse_target_path(location: WarehouseLocation) -> Path:
@@ -73,21 +116,6 @@ def warehouse_target_path(location: WarehouseLocation) -> Path:
     return Path(dbt_project.project_dir) / "target" / f"warehouse-{key}"
 
 
-@contextmanager
-def _environment(values: Mapping[str, str]) -> Iterator[None]:
-    """dbt runs as a subprocess and reads its profile from these variables."""
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
-
 # Intermediate models and marts are partitioned (the partition reaches dbt as `period_key`);
 # the dimensions stay with the marts whose relationship tests need them. Staging views are
 # not partitioned and build only their own tests (cautious), so cross-layer tests run with
@@ -99,30 +127,36 @@ STAGING_MODELS = "path:models/staging"
 def _build(
     context: dg.AssetExecutionContext,
     config: DbtRunConfig,
-    dbt: DbtCliResource,
+    dbt: BmaDbtCliResource,
     warehouse: WarehouseResource,
     settings: PipelineSettings,
     extra_args: tuple[str, ...] = (),
 ) -> Iterator[Any]:
-    # dbt writes the warehouse from a subprocess: hold the writer lock while it runs.
-    with (
-        retry_on_transient_errors(context),
-        warehouse_lock(warehouse.location),
-        _environment(
-            {
-                **DBT_FILE_LOG_ENV,
-                **warehouse.location.dbt_env(),
-                **dbt_run_env(
-                    settings,
-                    context.partition_key if context.has_partition_key else None,
-                    config.full_refresh,
-                ),
-            }
-        ),
-    ):
-        args = [*dbt_build_args(config.full_refresh), *extra_args]
+    """`dbt build` while this run holds the writer lock, and only while it does.
+
+    dbt writes from a subprocess, so the lock is held by a side session here. Its loss stops
+    dbt at once (the watchdog kills it), every model checks the holder in its own
+    transaction on PostgreSQL, and the step fails with `WriterLockLost`, which is retried:
+    the retry takes the lock again before dbt writes anything.
+    """
+    period_key = context.partition_key if context.has_partition_key else None
+    with retry_on_transient_errors(context), warehouse_lock(warehouse.location) as lock:
+        invocation = dbt_build_invocation(
+            settings, warehouse, period_key, config.full_refresh, lock.holder, extra_args
+        )
+        lock.ensure_held()
         target_path = warehouse_target_path(warehouse.location)
-        yield from dbt.cli(args, context=context, target_path=target_path).stream()
+        build = dbt.cli(
+            invocation.args, env=invocation.env, context=context, target_path=target_path
+        )
+        with lock.watch(on_lost=build.process.kill):
+            try:
+                yield from build.stream()
+            except Exception:
+                # However dbt's end shows (a failed model, a cut-off event stream), a lost lock
+                # is the reason to report, and the one the step is retried for.
+                lock.ensure_held()
+                raise
 
 
 @dbt_assets(
@@ -136,7 +170,7 @@ def _build(
 def bma_dbt_period_models(
     context: dg.AssetExecutionContext,
     config: DbtRunConfig,
-    dbt: DbtCliResource,
+    dbt: BmaDbtCliResource,
     warehouse: WarehouseResource,
     settings: PipelineSettings,
 ) -> Iterator[Any]:
@@ -154,7 +188,7 @@ def bma_dbt_period_models(
 def bma_dbt_models(
     context: dg.AssetExecutionContext,
     config: DbtRunConfig,
-    dbt: DbtCliResource,
+    dbt: BmaDbtCliResource,
     warehouse: WarehouseResource,
     settings: PipelineSettings,
 ) -> Iterator[Any]:

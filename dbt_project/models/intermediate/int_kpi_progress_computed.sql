@@ -1,5 +1,5 @@
 -- Every in-scope (unit, KPI, period) with actual to date, the target to date of the plan in force,
--- the achievement ratio (uncapped and capped) and status (docs/DOMAIN.md §4, §6). Actuals to date
+-- the achievement ratio (uncapped and capped) and status (docs/DOMAIN.md §4.1–4.4, §6). Actuals to date
 -- run over every period of the year (a unit added at P3 that reported earlier keeps those values);
 -- the scope and the target are those in force at the period.
 with targets_in_force as (

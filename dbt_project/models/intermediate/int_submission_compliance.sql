@@ -1,6 +1,6 @@
 -- Submission compliance per (unit owing a file, period): a unit owes a file for a period when the
 -- plan in force then gives it at least one target (docs/DOMAIN.md §6); the first file with an
--- accepted row for the period is judged against the due date and the run's as_of (§4). Rows are
+-- accepted row for the period is judged against the due date and the run's as_of (§4.7). Rows are
 -- attributed to the sending unit (its landing folder) and the period they report.
 with units_in_scope as (
     select distinct

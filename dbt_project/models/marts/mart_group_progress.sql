@@ -44,7 +44,7 @@ group_rollup as (
         group_code,
         count(*) as n_policies,
         sum(case when mean_capped_ratio is not null then 1 else 0 end) as n_policies_with_data,
-        avg(mean_capped_ratio) as mean_policy_ratio,
+        {{ exact_mean('mean_capped_ratio') }} as mean_policy_ratio,
         sum(case when status = 'on_track' then 1 else 0 end) as n_on_track,
         sum(case when status = 'at_risk' then 1 else 0 end) as n_at_risk,
         sum(case when status = 'off_track' then 1 else 0 end) as n_off_track,

@@ -16,7 +16,7 @@ unit_rollup as (
         unit_code,
         count(*) as n_kpis,
         sum(case when has_data then 1 else 0 end) as n_kpis_with_data,
-        avg(capped_ratio) as mean_capped_ratio,
+        {{ exact_mean('capped_ratio') }} as mean_capped_ratio,
         sum(case when status = 'on_track' then 1 else 0 end) as n_on_track,
         sum(case when status = 'at_risk' then 1 else 0 end) as n_at_risk,
         sum(case when status = 'off_track' then 1 else 0 end) as n_off_track,

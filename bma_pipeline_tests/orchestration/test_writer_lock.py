@@ -1,0 +1,135 @@
+"""On PostgreSQL nothing is written without the writer lock, even when its session is killed.
+
+The lock is a session advisory lock: terminating the session that holds it releases it at
+once. Python writes hold it on the connection they write with, so they die with it; dbt
+(a subprocess) is stopped by the step's watchdog and refused by each model's own check,
+and the step is retried under a new lock.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from bma_pipeline.warehouse import (
+    PG_WRITER_LOCK_KEY,
+    WarehouseLocation,
+    WriterLockLost,
+    connect,
+    warehouse_lock,
+)
+from bma_sample.submissions import generate_submissions
+
+pytestmark = pytest.mark.postgres
+
+_HOLDER = (
+    "select pid from pg_locks where locktype = 'advisory' and granted and objsubid = 1 "
+    "and (classid::bigint << 32) | objid::bigint = %s"
+)
+
+# Every DDL statement that commits, and whether some session held the writer lock as it ran.
+_AUDIT = f"""
+create schema audit;
+create table audit.ddl (
+    at timestamptz default clock_timestamp(),
+    pid integer default pg_backend_pid(),
+    command text,
+    object text,
+    lock_held boolean
+);
+create function audit.log_ddl() returns event_trigger language plpgsql as $$
+declare command record;
+begin
+    for command in select * from pg_event_trigger_ddl_commands() loop
+        insert into audit.ddl (command, object, lock_held)
+        values (command.command_tag, command.object_identity,
+                exists ({_HOLDER.replace("%s", str(PG_WRITER_LOCK_KEY))}));
+    end loop;
+end $$;
+create event trigger audit_ddl on ddl_command_end execute function audit.log_ddl();
+"""
+
+
+def _terminate(url: str, pid: int) -> None:
+    with psycopg.connect(url, autocommit=True) as con:
+        con.execute("select pg_terminate_backend(%s)", [pid])
+
+
+def test_a_writer_connection_that_is_terminated_writes_nothing_more(pg_database_url):
+    with pytest.raises(psycopg.OperationalError):
+        with connect(pg_database_url) as wh:
+            wh.execute("create table kept (x integer)")
+            pid = wh.scalar("select pg_backend_pid()")
+            _terminate(pg_database_url, int(pid))
+            wh.execute("create table written_unlocked (x integer)")
+    with connect(pg_database_url, read_only=True) as wh:
+        assert wh.table_exists("public", "kept")
+        assert not wh.table_exists("public", "written_unlocked")
+    with warehouse_lock(WarehouseLocation.parse(pg_database_url), timeout_s=2):
+        pass  # the lock went with the session: the next writer does not wait
+
+
+def test_a_lost_lock_is_seen_by_the_watchdog_and_by_the_check(pg_database_url):
+    location = WarehouseLocation.parse(pg_database_url)
+    lost = threading.Event()
+    with warehouse_lock(location) as lock:
+        lock.ensure_held()
+        with lock.watch(on_lost=lost.set):
+            _terminate(pg_database_url, lock.holder.backend_pid)
+            assert lost.wait(10), "the watchdog did not notice the lost lock"
+        with pytest.raises(WriterLockLost, match=f"backend pid {lock.holder.backend_pid}"):
+            lock.ensure_held()
+    # Leaving the block does not fail on the dead session's release.
+
+
+@pytest.mark.slow
+def test_killing_the_lock_session_mid_dbt_never_lets_dbt_write_unlocked(
+    tmp_path: Path, pg_database_url: str
+):
+    landing = tmp_path / "landing"
+    generate_submissions(landing, 2566, [1], seed=3)
+    with psycopg.connect(pg_database_url, autocommit=True) as con:
+        con.execute(_AUDIT)
+    run = subprocess.Popen(
+        [sys.executable, "-m", "bma_pipeline.cli", "run", "--landing", str(landing)]
+        + ["--warehouse", pg_database_url, "--reports", str(tmp_path / "reports")]
+        + ["--as-of", "2023-01-05T09:00:00"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "DAGSTER_HOME": ""},
+    )
+    terminated = None
+    deadline = time.monotonic() + 300
+    with psycopg.connect(pg_database_url, autocommit=True) as con:
+        while terminated is None and run.poll() is None and time.monotonic() < deadline:
+            dbt_connected = con.execute(
+                "select count(*) from pg_stat_activity "
+                "where application_name = 'dbt' and datname = current_database()"
+            ).fetchone()[0]
+            holder = con.execute(_HOLDER, [PG_WRITER_LOCK_KEY]).fetchone()
+            if dbt_connected and holder:
+                con.execute("select pg_terminate_backend(%s)", [holder[0]])
+                terminated = holder[0]
+            time.sleep(0.05)
+    output = run.communicate(timeout=600)[0]
+    assert terminated is not None, f"dbt never ran under the lock:\n{output[-3000:]}"
+    # The step stopped with a clear message and was retried under a new lock, or failed.
+    assert f"(backend pid {terminated}) ended, so the step stopped writing" in output, output
+    with psycopg.connect(pg_database_url) as con:
+        unlocked = con.execute(
+            "select at, pid, command, object from audit.ddl where not lock_held order by at"
+        ).fetchall()
+        audited = con.execute("select count(*) from audit.ddl").fetchone()[0]
+    assert audited > 0
+    assert unlocked == [], f"written without the writer lock: {unlocked}"
+    if run.returncode == 0:
+        with connect(pg_database_url, read_only=True) as wh:
+            assert wh.scalar("select count(*) from marts.mart_group_progress") > 0

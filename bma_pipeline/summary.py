@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from bma_pipeline.columns import MINUTES, PLAN, Workbook
+from bma_pipeline.minutes.overdue import overdue_commitments
 from bma_pipeline.warehouse import Warehouse
 
 
@@ -25,6 +27,9 @@ class RunSummary:
     compliance: dict[str, dict[str, int]]  # period_key → status → units
     group_progress: dict[str, float | None]  # group_code (and CITY) → progress_pct, latest period
     plans: dict[str, int] = field(default_factory=dict)  # plan files, versions, rows
+    minutes: dict[str, int] = field(default_factory=dict)  # minutes files, rows
+    meetings: dict[str, int] = field(default_factory=dict)  # status → H units, latest period
+    commitments_overdue: int = 0  # open past their due date as of the run
     reports: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
@@ -52,6 +57,7 @@ def collect_summary(wh: Warehouse) -> RunSummary:
     )
     compliance: dict[str, dict[str, int]] = {}
     group_progress: dict[str, float | None] = {}
+    meetings: dict[str, int] = {}
     latest_key = None
     if not latest.empty:
         fiscal_year, period_no, latest_key = latest.iloc[0]
@@ -74,8 +80,17 @@ def collect_summary(wh: Warehouse) -> RunSummary:
             g.group_code: (None if g.progress_pct is None else round(float(g.progress_pct), 1))
             for g in groups.itertuples()
         }
+        held = wh.query(
+            "select meeting_status, count(*) as n from marts.mart_meetings "
+            "where fiscal_year = :fiscal_year and period_no = :period_no group by meeting_status",
+            {"fiscal_year": int(fiscal_year), "period_no": int(period_no)},
+        )
+        meetings = {str(m.meeting_status): int(m.n) for m in held.itertuples()}
     return RunSummary(
         plans=_plan_counts(wh),
+        minutes=_workbook_counts(wh, MINUTES),
+        meetings=meetings,
+        commitments_overdue=len(overdue_commitments(wh)),
         warehouse=wh.location.display,
         files={str(o): int(n) for o, n in zip(files["outcome"], files["n"], strict=True)},
         rows_received=int(rows["received"]),
@@ -88,31 +103,38 @@ def collect_summary(wh: Warehouse) -> RunSummary:
     )
 
 
-def _plan_counts(wh: Warehouse) -> dict[str, int]:
-    """Plan files and versions, and plan rows accepted and quarantined (DOMAIN §6)."""
-    if not wh.table_exists("raw", "plan_files"):
+def _workbook_counts(wh: Warehouse, kind: Workbook) -> dict[str, int]:
+    """A workbook kind's files (incomplete ones aside) and rows accepted and quarantined."""
+    if not wh.table_exists(kind.files.schema, kind.files.name):
         return {}
     counts = wh.query(
-        """
+        f"""
         select
-            (select count(*) from raw.plan_files) as files,
-            (select count(*) from raw.plan_rows) as rows_received,
-            (select count(*) from raw.plan_quarantined_rows) as rows_quarantined
+            (select count(*) from {kind.files.qualified} where outcome <> 'incomplete') as files,
+            (select count(*) from {kind.rows.qualified}) as rows_received,
+            (select count(*) from {kind.quarantine.qualified}) as rows_quarantined
         """
     ).iloc[0]
+    received, quarantined = int(counts["rows_received"]), int(counts["rows_quarantined"])
+    return {
+        "files": int(counts["files"]),
+        "rows_received": received,
+        "rows_accepted": received - quarantined,
+        "rows_quarantined": quarantined,
+    }
+
+
+def _plan_counts(wh: Warehouse) -> dict[str, int]:
+    """Plan files and versions, and plan rows accepted and quarantined (docs/DOMAIN.md §6)."""
+    counts = _workbook_counts(wh, PLAN)
+    if not counts:
+        return {}
     versions = (
         int(wh.scalar("select count(*) from plans.versions"))
         if wh.table_exists("plans", "versions")
         else 0
     )
-    received, quarantined = int(counts["rows_received"]), int(counts["rows_quarantined"])
-    return {
-        "files": int(counts["files"]),
-        "versions": versions,
-        "rows_received": received,
-        "rows_accepted": received - quarantined,
-        "rows_quarantined": quarantined,
-    }
+    return {**counts, "versions": versions}
 
 
 def format_summary(summary: RunSummary) -> str:
@@ -120,10 +142,13 @@ def format_summary(summary: RunSummary) -> str:
     plans = summary.plans
     lines = [
         "BMA Digital Plans — run summary",
-        f"  plan files         {plans.get('files', 0):>7}   "
-        f"versions in force {plans.get('versions', 0)}",
+        f"  plan files         {plans.get('files', 0):>7}   versions {plans.get('versions', 0)}",
         f"  plan rows          {plans.get('rows_received', 0):>7}   accepted "
         f"{plans.get('rows_accepted', 0)}, quarantined {plans.get('rows_quarantined', 0)}",
+        f"  minutes files      {summary.minutes.get('files', 0):>7}",
+        f"  minutes rows       {summary.minutes.get('rows_received', 0):>7}   accepted "
+        f"{summary.minutes.get('rows_accepted', 0)}, quarantined "
+        f"{summary.minutes.get('rows_quarantined', 0)}",
         f"  files received     {sum(files.values()):>7}   "
         + ", ".join(f"{k} {v}" for k, v in sorted(files.items())),
         f"  rows received      {summary.rows_received:>7}",
@@ -142,6 +167,12 @@ def format_summary(summary: RunSummary) -> str:
     for group, pct in summary.group_progress.items():
         label = "city" if group == "CITY" else group
         lines.append(f"    {label:<5} {'no data' if pct is None else f'{pct:6.1f} %'}")
+    meetings = summary.meetings
+    lines.append(
+        f"  H–R meetings at {summary.latest_period or '—'} (lead units): "
+        + "  ".join(f"{s} {meetings.get(s, 0)}" for s in ("held", "late", "missing", "pending"))
+    )
+    lines.append(f"  commitments overdue {summary.commitments_overdue:>6}")
     lines.append(f"  warehouse: {summary.warehouse}")
     for report in summary.reports:
         lines.append(f"  report:    {report}")

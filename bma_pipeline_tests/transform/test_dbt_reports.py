@@ -195,6 +195,13 @@ def test_run_summary_counts_accepted_rows_as_the_marts_do(duckdb_build: DbtBuild
     with connect(duckdb_build.location, read_only=True) as wh:
         summary = collect_summary(wh)
     assert summary.files == {"duplicate": 1, "ingested": 17}
+    # golden_minutes.py: at P3 DDS met (file 4), 1001's meeting row is quarantined and ENV's
+    # minutes arrive after as_of; DDS-02, 1001-01 and ENV-02 are overdue.
+    assert summary.meetings == {"held": 1, "missing": 2}
+    assert summary.commitments_overdue == 3
+    assert summary.minutes == {
+        "files": 9, "rows_received": 42, "rows_accepted": 39, "rows_quarantined": 3
+    }  # fmt: skip
     assert (summary.rows_received, summary.rows_accepted) == (40, 37)
     assert (summary.rows_quarantined, summary.rows_pending_validation) == (2, 1)
     # every accepted row received by as_of counts in compliance; file 10 (after as_of) does not

@@ -1,7 +1,9 @@
 """The Great Expectations publish gate over the marts.
 
 What belongs here: the expectation suite (units present per period, progress within
-0–120, allowed statuses, unique keys, compliance counts adding up), running it
+0–120, allowed statuses, unique keys, compliance counts adding up; every KPI row measured
+against one target of a plan version by a known rule; revisions, meetings and commitments
+with known kinds and statuses, shares within 0–1, days never negative), running it
 offline through an ephemeral GX context on pandas frames (GX 1.x has no DuckDB
 dialect, and one code path serves both warehouses), GX's own Data Docs under
 `<report_dir>/gx/`, and a self-contained Thai/English summary page at
@@ -47,7 +49,33 @@ PROGRESS_MARTS: dict[str, tuple[list[str], list[str], str]] = {
         ["progress_pct"],
         "status",
     ),
+    "mart_project_progress": (
+        ["fiscal_year", "period_no", "project_code"],
+        ["progress_pct", "h_progress_pct", "r_progress_pct"],
+        "status",
+    ),
 }
+TARGET_RULES = ["period_targets", "pro_rata", "period_target", "annual"]
+REVISION_KINDS = [
+    "kpi_added",
+    "kpi_retired",
+    "unit_added",
+    "unit_removed",
+    "target_raised",
+    "target_lowered",
+    "period_targets_changed",
+]
+MEETING_STATUSES = ["held", "late", "missing", "pending"]
+COMMITMENT_STATUSES = ["open", "done", "dropped", "overdue"]
+# marts read whole for the suites beyond the progress marts
+CHECKED_MARTS = (
+    "mart_submission_compliance",
+    "fct_kpi_progress",
+    "dim_target",
+    "mart_plan_revisions",
+    "mart_meetings",
+    "mart_commitments",
+)
 
 
 @dataclass(frozen=True)
@@ -91,10 +119,9 @@ def _raised(exception_info: Any) -> str | None:
 
 
 def _frames(wh: Warehouse) -> dict[str, pd.DataFrame]:
-    frames = {name: wh.query(f"select * from marts.{name}") for name in PROGRESS_MARTS}
-    frames["mart_submission_compliance"] = wh.query(
-        "select * from marts.mart_submission_compliance"
-    )
+    frames = {
+        name: wh.query(f"select * from marts.{name}") for name in (*PROGRESS_MARTS, *CHECKED_MARTS)
+    }
     # Per period: units in the compliance mart vs units with ≥ 1 target in force at the period.
     frames["compliance_counts"] = wh.query(
         """
@@ -138,6 +165,41 @@ def _suites(gx: Any) -> dict[str, list[Any]]:
         exp.ExpectCompoundColumnsToBeUnique(column_list=["fiscal_year", "period_no", "unit_code"]),
         exp.ExpectColumnValuesToBeInSet(column="compliance_status", value_set=COMPLIANCE_STATUSES),
         exp.ExpectColumnValuesToNotBeNull(column="unit_code"),
+    ]
+    kpi_key = ["fiscal_year", "period_no", "unit_code", "kpi_code"]
+    suites["fct_kpi_progress"] = [
+        # one row, so one target in force, per in-scope pair and period (docs/DOMAIN.md §6)
+        exp.ExpectCompoundColumnsToBeUnique(column_list=kpi_key),
+        exp.ExpectColumnValuesToNotBeNull(column="plan_version_id"),
+        exp.ExpectColumnValuesToBeInSet(column="target_rule", value_set=TARGET_RULES),
+        exp.ExpectColumnValuesToBeInSet(column="status", value_set=STATUSES),
+    ]
+    suites["dim_target"] = [
+        exp.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A="valid_to_period", column_B="valid_from_period", or_equal=True
+        ),
+    ]
+    suites["mart_plan_revisions"] = [
+        exp.ExpectColumnValuesToBeInSet(column="change_type", value_set=REVISION_KINDS),
+        exp.ExpectColumnValuesToNotBeNull(column="plan_version_id"),
+    ]
+    suites["mart_meetings"] = [
+        exp.ExpectCompoundColumnsToBeUnique(
+            column_list=["fiscal_year", "period_no", "h_unit_code"]
+        ),
+        exp.ExpectColumnValuesToBeInSet(column="meeting_status", value_set=MEETING_STATUSES),
+        exp.ExpectColumnValuesToBeBetween(column="attendance_share", min_value=0, max_value=1),
+    ]
+    suites["mart_commitments"] = [
+        exp.ExpectCompoundColumnsToBeUnique(
+            column_list=["fiscal_year", "period_no", "h_unit_code", "commitment_id"]
+        ),
+        exp.ExpectColumnValuesToBeInSet(
+            column="status_at_period_end", value_set=COMMITMENT_STATUSES
+        ),
+        exp.ExpectColumnValuesToBeInSet(column="status_now", value_set=COMMITMENT_STATUSES),
+        exp.ExpectColumnValuesToBeBetween(column="days_overdue_now", min_value=1),
+        exp.ExpectColumnValuesToBeBetween(column="days_overdue_at_period_end", min_value=1),
     ]
     suites["compliance_counts"] = [
         exp.ExpectTableRowCountToBeBetween(min_value=1),

@@ -83,22 +83,25 @@ def test_another_seed_gives_other_files(landing: Path, catalog: Catalog, tmp_pat
     assert _snapshot(tmp_path) != first
 
 
-def test_only_unit_folders_with_submission_files_and_plans(
+def test_only_unit_folders_with_submission_files_plans_and_minutes(
     report: GenerationReport, landing: Path, catalog: Catalog
 ) -> None:
     units = set(catalog.units["unit_code"])
     entries = list(landing.iterdir())
     assert entries and all(entry.is_dir() for entry in entries)
     assert {entry.name for entry in entries} <= units
+    leads = set(catalog.assignments.query("role == 'H'")["unit_code"])
     reporting = set()
     for entry in entries:
         for path in entry.iterdir():
             if path.is_dir():
-                assert path.name == "plans", path  # the plans it sent, nothing else
+                # the plans it sent and, for a lead unit, the minutes of its meetings
+                assert path.name == "plans" or (path.name == "meetings" and entry.name in leads)
                 continue
             assert FILE_NAME.match(path.name), path
             reporting.add(entry.name)
-    written = {path.relative_to(landing) for path in report.files_written + report.plan_files}
+    sent = report.files_written + report.plan_files + report.minutes.files_written
+    written = {path.relative_to(landing) for path in sent}
     on_disk = {path.relative_to(landing) for path in landing.rglob("*") if path.is_file()}
     assert written == on_disk
     assert {p.relative_to(landing).as_posix() for p in report.plan_files} == {
@@ -217,3 +220,35 @@ def test_unknown_fiscal_year_is_refused(tmp_path: Path, catalog: Catalog) -> Non
     with pytest.raises(ValueError, match="2599"):
         generate_submissions(tmp_path, 2599, [1], SEED, catalog)
     assert not list(tmp_path.iterdir())
+
+
+def test_the_sample_minutes_show_every_state_of_the_meeting_cycle(
+    report: GenerationReport, catalog: Catalog
+) -> None:
+    """Most H units meet each period; some late, one never; a corrected resubmission; one file
+    with bad rows; commitments done, dropped and left open (overdue)."""
+    from bma_pipeline.columns import MINUTES
+    from bma_pipeline.validation.workbook_check import read_sheets
+
+    minutes = report.minutes
+    leads = set(catalog.assignments.query("role == 'H'")["unit_code"])
+    meeting_units = {path.parts[-3] for path in minutes.files_written}
+    never = leads - meeting_units
+    assert len(never) == 1  # the one unit that never meets
+    assert minutes.late and minutes.missing and minutes.resubmitted and minutes.with_bad_rows
+    per_period = {p: {u for u in meeting_units if any(
+        f.parts[-3] == u and f.name.startswith(f"2566-P{p}") for f in minutes.files_written
+    )} for p in PERIODS}  # fmt: skip
+    assert all(len(units) > len(leads) / 2 for units in per_period.values())
+    statuses, made, closed = set(), set(), set()
+    for path in minutes.files_written:
+        sheets = read_sheets(path, MINUTES)
+        assert sheets is not None, path
+        if "commitments" in sheets:
+            made |= set(sheets["commitments"]["commitment_id"])
+        if "updates" in sheets:
+            statuses |= set(sheets["updates"]["status"])
+            done = sheets["updates"]["status"].isin(["done", "dropped"])
+            closed |= set(sheets["updates"].loc[done, "commitment_id"])
+    assert {"done", "dropped"} <= statuses
+    assert made - closed, "some commitments are never closed (they turn overdue)"

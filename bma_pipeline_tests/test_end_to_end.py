@@ -23,7 +23,8 @@ import pytest
 from bma_pipeline.cli import run_pipeline
 from bma_pipeline.fiscal import Period
 from bma_pipeline.warehouse import connect
-from bma_sample.catalogue import sample_catalogue
+from bma_sample.catalogue import Revision, sample_catalogue
+from bma_sample.plans import revised_catalogue
 from bma_sample.submissions import generate_submissions
 
 pytestmark = pytest.mark.slow
@@ -130,20 +131,32 @@ def valid_rows(path: Path, unit: str, targets: dict) -> list[tuple[str, int, flo
 def expected_figures(landing: Path) -> tuple[dict, dict]:
     """Compliance per (unit, period) and progress_pct per policy at the last period."""
     catalog = sample_catalogue()
-    year_targets = catalog.targets[catalog.targets["fiscal_year"] == FISCAL_YEAR]
-    targets = {
-        (u, k): float(t)
-        for u, k, t in year_targets[["unit_code", "kpi_code", "annual_target"]].itertuples(
-            index=False
-        )
-    }
-    kpis = catalog.kpis.set_index("kpi_code")
+    revision = Revision()  # the sample's: DDS revises P123 from P3 (a target raised, …)
+    # Progress at the last period is measured against the plan in force then.
+    in_force = (
+        revised_catalogue(catalog, FISCAL_YEAR, revision)
+        if PERIODS[-1] >= revision.effective_from
+        else catalog
+    )
+
+    def targets_of(plan) -> dict[tuple[str, str], float]:
+        year_targets = plan.targets[plan.targets["fiscal_year"] == FISCAL_YEAR]
+        return {
+            (u, k): float(t)
+            for u, k, t in year_targets[["unit_code", "kpi_code", "annual_target"]].itertuples(
+                index=False
+            )
+        }
+
+    targets = targets_of(in_force)
+    kpis = in_force.kpis.set_index("kpi_code")
+    known = {**targets_of(catalog), **targets}  # a row is valid against either plan
 
     first_valid: dict[tuple[str, int], datetime] = {}
     current: dict[tuple[str, str, int], tuple[tuple[datetime, str], float]] = {}
-    for path in sorted(landing.glob("*/*")):
+    for path in sorted(p for p in landing.glob("*/*") if p.is_file()):  # submissions only
         unit, when = path.parent.name, received_at(path)
-        for kpi, period, value in valid_rows(path, unit, targets):
+        for kpi, period, value in valid_rows(path, unit, known):
             first_valid[(unit, period)] = min(when, first_valid.get((unit, period), when))
             order = (when, path.name)
             if (unit, kpi, period) not in current or current[(unit, kpi, period)][0] < order:

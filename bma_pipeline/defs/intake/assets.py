@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 import dagster as dg
 
-from bma_pipeline.defs.metadata import markdown_table
+from bma_pipeline.defs.metadata import intake_metadata, log_intake
 from bma_pipeline.defs.partitions import period_partitions
 from bma_pipeline.defs.reference.assets import reference_key
 from bma_pipeline.defs.resources import OWNER, WAREHOUSE_POOL, PipelineSettings, WarehouseResource
@@ -61,41 +61,8 @@ def submission_intake(
             progress=context.log.info,
             settle_seconds=settings.settle_seconds,
         )
-    for path, code, reason in report.rejections:
-        context.log.warning(f"rejected {path}: [{code}] {reason}")
-    for path, reason in report.incomplete:
-        context.log.warning(f"not taken yet {path}: {reason}")
-    for path, old_id, new_id in report.superseded:
-        context.log.warning(
-            f"superseded_partial: file {old_id} was the start of {path} (file {new_id}); "
-            "its rows leave the accepted set"
-        )
-    yield dg.MaterializeResult(
-        asset_key=SUBMISSION_FILES,
-        metadata={
-            "files_seen": report.files_seen,
-            "files_ingested": report.files_ingested,
-            "files_duplicate": report.files_duplicate,
-            "files_rejected": report.files_rejected,
-            "files_already_known": report.files_already_known,
-            "files_incomplete": report.files_incomplete,
-            "files_superseded_partial": report.files_superseded_partial,
-            "files_skipped_in_progress_names": len(report.in_progress_names),
-            "rejections": dg.MetadataValue.md(
-                markdown_table(("path", "code", "reason"), report.rejections[:50])
-                if report.rejections
-                else "none"
-            ),
-            "in_progress_names": dg.MetadataValue.md(
-                "\n".join(f"- {path}" for path in report.in_progress_names[:50]) or "none"
-            ),
-            "incomplete": dg.MetadataValue.md(
-                markdown_table(("path", "reason"), report.incomplete[:50])
-                if report.incomplete
-                else "none"
-            ),
-        },
-    )
+    log_intake(context, report, "file")
+    yield dg.MaterializeResult(asset_key=SUBMISSION_FILES, metadata=intake_metadata(report))
     yield dg.MaterializeResult(
         asset_key=SUBMISSION_ROWS, metadata={"rows_ingested": report.rows_ingested}
     )

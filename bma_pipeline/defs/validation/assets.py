@@ -3,6 +3,7 @@
 import dagster as dg
 
 from bma_pipeline.defs.intake.assets import SUBMISSION_FILES, SUBMISSION_ROWS
+from bma_pipeline.defs.metadata import reasons_metadata
 from bma_pipeline.defs.partitions import period_partitions
 from bma_pipeline.defs.plans.assets import plans_key
 from bma_pipeline.defs.reference.assets import reference_key
@@ -41,7 +42,6 @@ def quarantined_rows(
     for; record quarantine entries and verdicts."""
     with retry_on_transient_errors(context), warehouse.connect() as wh:
         report = validate_pending_files(wh, read_plan_in_force(wh))
-    reasons = "\n".join(f"| {code} | {n} |" for code, n in sorted(report.reason_counts.items()))
     return dg.MaterializeResult(
         metadata={
             "files_validated": report.files_validated,
@@ -49,8 +49,6 @@ def quarantined_rows(
             "rows_validated": report.rows_validated,
             "rows_accepted": report.rows_accepted,
             "rows_quarantined": report.rows_quarantined,
-            "reasons": dg.MetadataValue.md(
-                "| reason | rows |\n|---|---|\n" + reasons if reasons else "none"
-            ),
+            "reasons": reasons_metadata(report.reason_counts),
         }
     )

@@ -65,7 +65,7 @@ PARALLEL_PACKS_FROM = 300
 ANNEX_DIR = "annex"
 
 
-def _rows_by(frame: pd.DataFrame, column: str) -> dict[str, list[Any]]:
+def rows_by(frame: pd.DataFrame, column: str) -> dict[str, list[Any]]:
     """Rows (named tuples, in frame order) grouped by one column's value."""
     grouped: dict[str, list[Any]] = defaultdict(list)
     for row in frame.itertuples():
@@ -106,7 +106,7 @@ class MeetingData:
 
     @functools.cached_property
     def policies_by_lead(self) -> dict[str, list[Any]]:
-        return _rows_by(self.policies, "lead_unit_code")
+        return rows_by(self.policies, "lead_unit_code")
 
     @functools.cached_property
     def support_by_policy(self) -> dict[str, frozenset[str]]:
@@ -156,7 +156,7 @@ class MeetingData:
 
     @functools.cached_property
     def obstacles_by_policy(self) -> dict[str, list[Any]]:
-        return _rows_by(self.obstacles, "policy_code")
+        return rows_by(self.obstacles, "policy_code")
 
     @functools.cached_property
     def counts_by_kpi(self) -> dict[str, Any]:
@@ -165,18 +165,18 @@ class MeetingData:
 
     @functools.cached_property
     def projects_by_policy(self) -> dict[str, list[Any]]:
-        return _rows_by(self.projects, "policy_code")
+        return rows_by(self.projects, "policy_code")
 
     @functools.cached_property
     def followed_up_by_unit(self) -> dict[str, list[Any]]:
-        return _rows_by(self.followed_up, "h_unit_code")
+        return rows_by(self.followed_up, "h_unit_code")
 
     @functools.cached_property
     def revisions_by_policy(self) -> dict[str, list[dict[str, Any]]]:
         """policy → its changes on this period's agenda, each described in Thai and English."""
         return {
             code: [describe_change(row) for row in rows]
-            for code, rows in _rows_by(self.revisions, "policy_code").items()
+            for code, rows in rows_by(self.revisions, "policy_code").items()
         }
 
     @functools.cached_property
@@ -267,23 +267,7 @@ def pdf_renderer_problem() -> str | None:
 def collect_meetings(wh: Warehouse, period: Period) -> MeetingData:
     year, number = period.fiscal_year, period.period_no
     units = wh.query("select unit_code, unit_type, name_th, name_en, abbrev_th from marts.dim_unit")
-    policies = wh.query(
-        """
-        select a.unit_code as lead_unit_code, m.policy_code, p.title_th, p.title_en,
-               d.name_th as dimension_th, m.is_key_project, m.n_pairs, m.n_pairs_with_data,
-               m.progress_pct, m.h_progress_pct, m.r_progress_pct, m.status,
-               m.n_on_track, m.n_at_risk, m.n_off_track, m.n_no_data
-        from marts.dim_assignment a
-        join marts.mart_policy_progress m on m.policy_code = a.policy_code
-        join marts.dim_policy p on p.policy_code = m.policy_code
-        left join marts.dim_dimension d on d.dimension_code = m.dimension_code
-        where a.role = 'H' and m.fiscal_year = :fiscal_year and m.period_no = :period_no
-          and a.fiscal_year = :fiscal_year
-          and :period_no between a.valid_from_period and a.valid_to_period
-        order by a.unit_code, m.policy_code
-        """,
-        {"fiscal_year": year, "period_no": number},
-    )
+    policies = collect_lead_policies(wh, period)
     kpi_rows = wh.query(
         """
         select f.policy_code, f.project_code, f.kpi_code, k.name_th as kpi_th, k.name_en as kpi_en,
@@ -385,6 +369,28 @@ def collect_meetings(wh: Warehouse, period: Period) -> MeetingData:
         followed_up,
         revisions,
         last_meetings,
+    )
+
+
+def collect_lead_policies(wh: Warehouse, period: Period) -> pd.DataFrame:
+    """Each H unit's policies in force at `period` with their progress (one row per H unit and
+    policy): what the pack and the report to the executives show first about a unit."""
+    return wh.query(
+        """
+        select a.unit_code as lead_unit_code, m.policy_code, p.title_th, p.title_en,
+               d.name_th as dimension_th, m.is_key_project, m.n_pairs, m.n_pairs_with_data,
+               m.progress_pct, m.h_progress_pct, m.r_progress_pct, m.status,
+               m.n_on_track, m.n_at_risk, m.n_off_track, m.n_no_data
+        from marts.dim_assignment a
+        join marts.mart_policy_progress m on m.policy_code = a.policy_code
+        join marts.dim_policy p on p.policy_code = m.policy_code
+        left join marts.dim_dimension d on d.dimension_code = m.dimension_code
+        where a.role = 'H' and m.fiscal_year = :fiscal_year and m.period_no = :period_no
+          and a.fiscal_year = :fiscal_year
+          and :period_no between a.valid_from_period and a.valid_to_period
+        order by a.unit_code, m.policy_code
+        """,
+        {"fiscal_year": period.fiscal_year, "period_no": period.period_no},
     )
 
 

@@ -1,10 +1,11 @@
-"""Rendered reports as assets: the executive dashboard, the H units' meeting packs, the index.
+"""Rendered reports as assets: the executive dashboard, the H units' meeting packs, their reports
+of the meetings to the executives, the index.
 
-Thin wrappers over `bma_pipeline.reports`. The dashboard and the meeting packs are partitioned
-by period: a run renders its partition's period, and re-renders the earlier periods of the
-same fiscal year whose marts changed since they were rendered (late files count; see
-`reports.freshness`); PDFs only for the partition's period. No `from __future__ import
-annotations` here: Dagster reads the annotations of the asset functions.
+Thin wrappers over `bma_pipeline.reports`. The dashboard, the meeting packs and the reports to
+the executives are partitioned by period: a run renders its partition's period, and re-renders
+the earlier periods of the same fiscal year whose marts changed since they were rendered (late
+files count; see `reports.freshness`); PDFs only for the partition's period. No
+`from __future__ import annotations` here: Dagster reads the annotations of the asset functions.
 """
 
 from pathlib import Path
@@ -19,6 +20,7 @@ from bma_pipeline.defs.transform.translator import BmaDbtTranslator
 from bma_pipeline.fiscal import Period
 from bma_pipeline.reports.common import periods_to_render
 from bma_pipeline.reports.dashboard import render_dashboard
+from bma_pipeline.reports.executive_report import render_executive_reports
 from bma_pipeline.reports.freshness import (
     forget_rendered,
     is_current,
@@ -209,16 +211,81 @@ def meeting_reports(
     return dg.MaterializeResult(metadata=metadata)
 
 
+class ExecutiveReportsConfig(dg.Config):
+    """Which reports to the executives also get a PDF (WeasyPrint takes ~1 s a report)."""
+
+    pdf: bool = Field(
+        default=False,
+        description="print the reports to PDF too: the bi-monthly rollup schedule does; runs "
+        "started by landing files write HTML only",
+    )
+    pdf_units: list[str] = Field(
+        default_factory=list, description="H unit codes that get a PDF; empty = every H unit"
+    )
+    pdf_workers: int = Field(
+        default=0, description="processes rendering PDFs; 0 = one per CPU, at most 4"
+    )
+
+
+@dg.asset(
+    group_name="reports",
+    description="Report of each lead (H) unit's meeting with its supporting (R) units to the "
+    "executives (รายงานการประชุมเสนอผู้บริหาร), per period (<reports>/<period>/executive_reports/"
+    "<unit>.html and .pdf): the period's figures for its policies, the meeting and who attended, "
+    "the decisions, the new commitments and what became of the earlier ones.",
+    kinds={"html", "pdf"},
+    owners=[OWNER],
+    partitions_def=period_partitions,
+    pool=WAREHOUSE_POOL,
+    deps=_published_reads("executive_reports"),
+)
+def executive_reports(
+    context: dg.AssetExecutionContext,
+    config: ExecutiveReportsConfig,
+    warehouse: WarehouseResource,
+    settings: PipelineSettings,
+) -> dg.MaterializeResult:
+    metadata: dict[str, dg.RawMetadataValue] = {}
+    n_html = n_pdf = 0
+    workers = config.pdf_workers or default_workers()
+    reports = settings.reports_path
+    with warehouse.connect(read_only=True) as wh:
+        periods, prints, unchanged = _to_render(context, wh, settings, "executive_reports")
+        for period in periods:
+            forget_rendered(reports, period, "executive_reports")
+            result = render_executive_reports(
+                wh,
+                period.key,
+                reports,
+                pdf=config.pdf and period == periods[-1],
+                pdf_units=config.pdf_units or None,
+                workers=workers,
+                generated_at=_as_of_label(settings),
+            )
+            if result.pdf_unavailable:
+                context.log.warning(result.pdf_unavailable)
+                metadata["pdf_unavailable"] = result.pdf_unavailable
+            record_rendered(reports, period, "executive_reports", prints[period.key])
+            n_html += len(result.html)
+            n_pdf += len(result.pdf)
+            if result.html:
+                folder = result.html[0].parent.resolve()
+                metadata[f"folder_{period.key}"] = dg.MetadataValue.path(str(folder))
+    metadata.update({**_freshness_metadata(periods, unchanged), "n_html": n_html, "n_pdf": n_pdf})
+    return dg.MaterializeResult(metadata=metadata)
+
+
 @dg.asset(
     group_name="reports",
     description="<reports>/index.html: links to every report of every period — dashboards, "
-    "meeting packs, feedback files, data docs and the run summary.",
+    "meeting packs, reports to the executives, feedback files, data docs and the run summary.",
     kinds={"html"},
     owners=[OWNER],
     pool=WAREHOUSE_POOL,
     deps=[
         executive_dashboard,
         meeting_reports,
+        executive_reports,
         dg.AssetKey(["submission_feedback"]),
         dg.AssetKey(["run_summary"]),
         *_published_reads("report_index"),

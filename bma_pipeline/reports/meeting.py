@@ -90,10 +90,11 @@ class MeetingData:
     compliance: pd.DataFrame  # mart_submission_compliance of the year up to the period
     obstacles: pd.DataFrame  # mart_obstacles of the period
     kpi_counts: pd.DataFrame  # rpt_kpi_units_by_status of the period
-    projects: pd.DataFrame  # mart_project_progress × dim_project of the period
-    followed_up: pd.DataFrame  # rpt_commitments_followed_up of the period, in rank order
-    revisions: pd.DataFrame  # rpt_plan_revisions_on_agenda of the period
-    last_meetings: pd.DataFrame  # mart_meetings of the period before (same fiscal year)
+    # The meeting cycle and the projects; empty when a caller has none to give.
+    projects: pd.DataFrame = field(default_factory=pd.DataFrame)  # mart_project_progress
+    followed_up: pd.DataFrame = field(default_factory=pd.DataFrame)  # rpt_commitments_followed_up
+    revisions: pd.DataFrame = field(default_factory=pd.DataFrame)  # rpt_plan_revisions_on_agenda
+    last_meetings: pd.DataFrame = field(default_factory=pd.DataFrame)  # mart_meetings, period - 1
 
     @functools.cached_property
     def lead_units(self) -> list[str]:

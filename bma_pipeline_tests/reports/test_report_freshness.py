@@ -4,7 +4,9 @@ changed since they were rendered (`reports.freshness`)."""
 from __future__ import annotations
 
 import shutil
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import dagster as dg
 import pytest
@@ -109,34 +111,46 @@ def _files(folder: Path) -> dict[str, tuple[int, bytes]]:
     }
 
 
+# The revision lands just after the session run and the next run follows it, so nothing but the
+# revision is new to that run: a late file for P3 arriving meanwhile would rightly re-render P3.
+REVISED_AT = datetime(2023, 4, 20, 9, 0, 30)
+RERUN_AS_OF = "2023-04-20T09:01:00"
+
+
 def _revise_from_p4(landing: Path) -> Path:
     """The sample revision's lead unit revises its policy again, in force from P4: its target
-    raised once more (received three weeks into P4, as the sample revisions are)."""
+    raised once more."""
     from bma_pipeline.plans.workbook import write_plan_workbook
     from bma_sample.catalogue import Revision, plan_of_year, sample_catalogue
     from bma_sample.plans import _set_mtime
 
     revision = Revision(effective_from=4, raised_to=60_000.0)
-    received = revision.received_at(P3.fiscal_year)
     path = write_plan_workbook(
         revision.apply(plan_of_year(sample_catalogue(), P3.fiscal_year)),
         landing / revision.sender / "plans" / f"{P3.fiscal_year}_{revision.policy_code}_P4.xlsx",
         "ปรับแผนปฏิบัติการ มีผลตั้งแต่งวดที่ 4",
-        created=received,
+        created=REVISED_AT,
     )
-    _set_mtime(path, received)
+    _set_mtime(path, REVISED_AT)
     return path
 
 
 def test_a_revision_from_p4_renders_p4_and_leaves_the_reports_of_p1_to_p3(copied, tmp_path):
     landing = tmp_path / "landing"
     shutil.copytree(copied.landing, landing)
-    _revise_from_p4(landing)
+    revision = _revise_from_p4(landing)
+    bangkok = ZoneInfo("Asia/Bangkok")
+    window = (
+        datetime.fromisoformat(AS_OF).replace(tzinfo=bangkok).timestamp(),
+        datetime.fromisoformat(RERUN_AS_OF).replace(tzinfo=bangkok).timestamp(),
+    )
+    arriving = [p for p in landing.rglob("*") if p.is_file() and window[0] < p.stat().st_mtime]
+    assert [p for p in arriving if window[0] < p.stat().st_mtime <= window[1]] == [revision]
     before = {p.key: _files(copied.reports / p.key) for p in (P1, P2, P3)}
     assert all(before.values())
 
     result = run_pipeline(
-        landing, copied.warehouse, copied.reports, as_of="2023-06-20T09:00:00", quiet=True,
+        landing, copied.warehouse, copied.reports, as_of=RERUN_AS_OF, quiet=True,
         period="2566-P4",
     )  # fmt: skip
     assert result.success, [e.message for e in result.all_events if e.is_step_failure]

@@ -8,6 +8,7 @@ files count; see `reports.freshness`); PDFs only for the partition's period. No
 `from __future__ import annotations` here: Dagster reads the annotations of the asset functions.
 """
 
+from collections.abc import Callable
 from pathlib import Path
 
 import dagster as dg
@@ -28,7 +29,7 @@ from bma_pipeline.reports.freshness import (
     record_rendered,
 )
 from bma_pipeline.reports.index import render_index, unit_names
-from bma_pipeline.reports.meeting import default_workers, render_meeting_reports
+from bma_pipeline.reports.meeting import MeetingResult, default_workers, render_meeting_reports
 from bma_pipeline.warehouse import Warehouse
 
 PUBLISHED = dg.AssetKey(["bi", "published_marts"])
@@ -165,50 +166,67 @@ def meeting_reports(
     warehouse: WarehouseResource,
     settings: PipelineSettings,
 ) -> dg.MaterializeResult:
-    metadata: dict[str, dg.RawMetadataValue] = {}
+    workers = config.pdf_workers or default_workers()
+
+    def render(wh: Warehouse, period: Period, pdf: bool) -> MeetingResult:
+        return render_meeting_reports(
+            wh,
+            period.key,
+            settings.reports_path,
+            pdf=config.pdf and (config.pdf_all_periods or pdf),
+            pdf_units=config.pdf_units or None,
+            workers=workers,
+            html_workers=config.html_workers,
+            generated_at=_as_of_label(settings),
+        )
+
+    metadata = _render_unit_reports(
+        context, warehouse, settings, "meeting_reports", render, config.pdf_all_periods
+    )
+    return dg.MaterializeResult(metadata={**metadata, "pdf_workers": workers})
+
+
+def _render_unit_reports(
+    context: dg.AssetExecutionContext,
+    warehouse: WarehouseResource,
+    settings: PipelineSettings,
+    report: str,
+    render: Callable[[Warehouse, Period, bool], MeetingResult],
+    every_period: bool = False,
+) -> dict[str, object]:
+    """Render a per-H-unit report (`render(wh, period, is_run_period)`) for each period to
+    render, stamping each period once written; the metadata of what was written."""
+    metadata: dict[str, object] = {}
     n_html = n_pdf = 0
     pdf_seconds = 0.0
-    workers = config.pdf_workers or default_workers()
     reports = settings.reports_path
     with warehouse.connect(read_only=True) as wh:
-        periods, prints, unchanged = _to_render(
-            context, wh, settings, "meeting_reports", every_period=config.pdf_all_periods
-        )
+        periods, prints, unchanged = _to_render(context, wh, settings, report, every_period)
         for period in periods:
-            forget_rendered(reports, period, "meeting_reports")
-            context.log.info(f"meeting packs of {period.key}: rendering")
-            result = render_meeting_reports(
-                wh,
-                period.key,
-                reports,
-                pdf=config.pdf and (config.pdf_all_periods or period == periods[-1]),
-                pdf_units=config.pdf_units or None,
-                workers=workers,
-                html_workers=config.html_workers,
-                generated_at=_as_of_label(settings),
-            )
+            forget_rendered(reports, period, report)
+            context.log.info(f"{report} of {period.key}: rendering")
+            result = render(wh, period, period == periods[-1])
             if result.pdf_unavailable:
                 context.log.warning(result.pdf_unavailable)
                 metadata["pdf_unavailable"] = result.pdf_unavailable
-            record_rendered(reports, period, "meeting_reports", prints[period.key])
-            context.log.info(f"meeting packs of {period.key}: {len(result.html)} HTML")
+            record_rendered(reports, period, report, prints[period.key])
+            context.log.info(f"{report} of {period.key}: {len(result.html)} HTML")
             n_html += len(result.html)
             n_pdf += len(result.pdf)
             pdf_seconds += result.pdf_seconds
             if result.html:
                 folder = result.html[0].parent.resolve()
                 metadata[f"folder_{period.key}"] = dg.MetadataValue.path(str(folder))
-    context.log.info(f"meeting packs: {n_html} HTML, {n_pdf} PDF ({pdf_seconds:.1f}s for PDFs)")
+    context.log.info(f"{report}: {n_html} HTML, {n_pdf} PDF ({pdf_seconds:.1f}s for PDFs)")
     metadata.update(
         {
             **_freshness_metadata(periods, unchanged),
             "n_html": n_html,
             "n_pdf": n_pdf,
             "pdf_seconds": round(pdf_seconds, 1),
-            "pdf_workers": workers,
         }
     )
-    return dg.MaterializeResult(metadata=metadata)
+    return metadata
 
 
 class ExecutiveReportsConfig(dg.Config):
@@ -245,34 +263,21 @@ def executive_reports(
     warehouse: WarehouseResource,
     settings: PipelineSettings,
 ) -> dg.MaterializeResult:
-    metadata: dict[str, dg.RawMetadataValue] = {}
-    n_html = n_pdf = 0
     workers = config.pdf_workers or default_workers()
-    reports = settings.reports_path
-    with warehouse.connect(read_only=True) as wh:
-        periods, prints, unchanged = _to_render(context, wh, settings, "executive_reports")
-        for period in periods:
-            forget_rendered(reports, period, "executive_reports")
-            result = render_executive_reports(
-                wh,
-                period.key,
-                reports,
-                pdf=config.pdf and period == periods[-1],
-                pdf_units=config.pdf_units or None,
-                workers=workers,
-                generated_at=_as_of_label(settings),
-            )
-            if result.pdf_unavailable:
-                context.log.warning(result.pdf_unavailable)
-                metadata["pdf_unavailable"] = result.pdf_unavailable
-            record_rendered(reports, period, "executive_reports", prints[period.key])
-            n_html += len(result.html)
-            n_pdf += len(result.pdf)
-            if result.html:
-                folder = result.html[0].parent.resolve()
-                metadata[f"folder_{period.key}"] = dg.MetadataValue.path(str(folder))
-    metadata.update({**_freshness_metadata(periods, unchanged), "n_html": n_html, "n_pdf": n_pdf})
-    return dg.MaterializeResult(metadata=metadata)
+
+    def render(wh: Warehouse, period: Period, pdf: bool) -> MeetingResult:
+        return render_executive_reports(
+            wh,
+            period.key,
+            settings.reports_path,
+            pdf=config.pdf and pdf,
+            pdf_units=config.pdf_units or None,
+            workers=workers,
+            generated_at=_as_of_label(settings),
+        )
+
+    metadata = _render_unit_reports(context, warehouse, settings, "executive_reports", render)
+    return dg.MaterializeResult(metadata={**metadata, "pdf_workers": workers})
 
 
 @dg.asset(

@@ -97,7 +97,7 @@ def _commitment_cells(page: Page, section: str, commitment_id: str) -> dict[str,
     return page.evaluate(
         f"(() => {{ const r = document.querySelector('{row}'); if (!r) return null;"
         " return {status: r.querySelector('.status').innerText.trim(),"
-        " text: r.innerText}; }})()"
+        " text: r.innerText}; })()"
     )
 
 

@@ -189,6 +189,7 @@ def run_pipeline(
                     for name in ("bma_dbt_models", "bma_dbt_period_models")
                 },
                 "meeting_reports": {"config": {"pdf": pdf, "pdf_units": pdf_units or []}},
+                "executive_reports": {"config": {"pdf": pdf, "pdf_units": pdf_units or []}},
             },
         },
     )

@@ -26,7 +26,12 @@ from bma_pipeline.defs.plans.checks import plan_ledger_conservation
 from bma_pipeline.defs.publish.assets import bi_published
 from bma_pipeline.defs.reference.assets import reference_tables
 from bma_pipeline.defs.reports.assets import run_summary
-from bma_pipeline.defs.reports.dashboards import executive_dashboard, meeting_reports, report_index
+from bma_pipeline.defs.reports.dashboards import (
+    executive_dashboard,
+    executive_reports,
+    meeting_reports,
+    report_index,
+)
 from bma_pipeline.defs.reports.feedback import (
     minutes_feedback,
     plan_feedback,
@@ -78,6 +83,7 @@ def build_definitions(
             bi_published,
             executive_dashboard,
             meeting_reports,
+            executive_reports,
             report_index,
         ],
         asset_checks=[

@@ -43,8 +43,13 @@ def rollup_request(tick: date) -> dg.RunRequest | dg.SkipReason:
         run_key=f"rollup-{period.key}",
         partition_key=period.key,
         tags={"bma/trigger": "rollup"},
-        # The meeting packs for the H–R meetings are printed once the period is due.
-        run_config={"ops": {"meeting_reports": {"config": {"pdf": True}}}},
+        # The meeting packs and the reports to the executives are printed once the period is due.
+        run_config={
+            "ops": {
+                "meeting_reports": {"config": {"pdf": True}},
+                "executive_reports": {"config": {"pdf": True}},
+            }
+        },
     )
 
 

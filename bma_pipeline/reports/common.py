@@ -52,6 +52,32 @@ DISTRICT_STATUS: dict[str, Label] = {
     "no_target": Label("ไม่มีเป้าหมาย", "No targets", "#b0b6bf"),
 }
 
+# DOMAIN §7: a commitment's state, and a lead unit's meeting of a period.
+COMMITMENT_STATUS: dict[str, Label] = {
+    "overdue": Label("เกินกำหนด", "Overdue", "#c62828"),
+    "open": Label("อยู่ระหว่างดำเนินการ", "Open", "#5c7aa6"),
+    "done": Label("ดำเนินการแล้วเสร็จ", "Done", "#2e7d32"),
+    "dropped": Label("ยกเลิก", "Dropped", "#8a8f98"),
+}
+
+MEETING_STATUS: dict[str, Label] = {
+    "held": Label("ประชุมตามกำหนด", "Held", "#2e7d32"),
+    "late": Label("ประชุมล่าช้า", "Late", "#ef9a00"),
+    "missing": Label("ไม่มีรายงานการประชุม", "Missing", "#c62828"),
+    "pending": Label("ยังไม่ถึงกำหนด", "Pending", "#5c7aa6"),
+}
+
+# DOMAIN §6: what a plan revision changed (mart_plan_revisions.change_type).
+CHANGE_TYPE: dict[str, Label] = {
+    "kpi_added": Label("เพิ่มตัวชี้วัด", "KPI added", "#2e7d32"),
+    "kpi_retired": Label("ยกเลิกตัวชี้วัด", "KPI retired", "#8a8f98"),
+    "unit_added": Label("เพิ่มหน่วยงาน", "Unit added", "#2e7d32"),
+    "unit_removed": Label("ถอนหน่วยงาน", "Unit removed", "#8a8f98"),
+    "target_raised": Label("เพิ่มค่าเป้าหมาย", "Target raised", "#1b5e20"),
+    "target_lowered": Label("ลดค่าเป้าหมาย", "Target lowered", "#ef9a00"),
+    "period_targets_changed": Label("ปรับเป้าหมายรายงวด", "Period targets changed", "#5c7aa6"),
+}
+
 ROLE_LABEL = {"H": "หน่วยงานรับผิดชอบหลัก (H)", "R": "หน่วยงานสนับสนุน (R)"}
 
 
@@ -97,6 +123,11 @@ def fmt_ratio(value: Any) -> str:
     return "–" if is_missing(value) else f"{100 * float(value):,.0f} %"
 
 
+def fmt_date(value: Any) -> str:
+    """A date as ISO text ('2023-04-05'); '–' when missing."""
+    return "–" if is_missing(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
+
+
 def short_unit_name(name_th: str | None, unit_code: str) -> str:
     """'สำนักงานเขตพระนคร' → 'เขตพระนคร' for tiles; departments keep their name."""
     if not name_th:
@@ -113,11 +144,14 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(pct=fmt_pct, num=fmt_num, ratio=fmt_ratio)
+    env.filters.update(pct=fmt_pct, num=fmt_num, ratio=fmt_ratio, date=fmt_date)
     env.globals.update(
         PROGRESS_STATUS=PROGRESS_STATUS,
         COMPLIANCE_STATUS=COMPLIANCE_STATUS,
         DISTRICT_STATUS=DISTRICT_STATUS,
+        COMMITMENT_STATUS=COMMITMENT_STATUS,
+        MEETING_STATUS=MEETING_STATUS,
+        CHANGE_TYPE=CHANGE_TYPE,
         ROLE_LABEL=ROLE_LABEL,
         FONT_STACK=FONT_STACK,
     )

@@ -1,10 +1,14 @@
 """The executive dashboard of one period: one self-contained HTML file in Thai, English below.
 
-City and mission-group progress, policies by status per dimension, key projects apart, the 50
-districts' submissions, the most lagging policies with their lead units, the trend over the
-fiscal year, and every policy's status. Figures come from the marts only (the same figures as
-`bi/sql/*.sql` over the `bi` views); derived lists — lead units per policy, the most lagging
-policies — are the report models' (`rpt_*`), so no rule is computed here a second time. Charts
+City and mission-group progress, policies by status per (primary) dimension, key projects apart
+with their projects, the 50 districts' submissions, the most lagging policies with their lead
+units, the trend over the fiscal year, every policy's status, and the H–R meeting cycle: meetings
+held / late / missing per mission group (an H unit counts in the group of every policy it leads:
+`rpt_meetings_by_group`), the units with the most commitments overdue at the period's end, and
+the policies whose action plan was revised this fiscal year per group. Figures come from the
+marts only (the same figures as `bi/sql/*.sql` over the `bi` views); derived lists — lead units
+per policy, the most lagging policies, meetings per group, the plan revisions on each period's
+agenda — are the report models' (`rpt_*`), so no rule is computed here a second time. Charts
 are plotly with its JavaScript inlined once, so the file opens offline. What does not belong
 here: the meeting packs (`meeting.py`) and any Dagster code
 (`bma_pipeline/defs/reports/dashboards.py`).
@@ -34,6 +38,7 @@ from bma_pipeline.reports.common import (
 from bma_pipeline.warehouse import Warehouse
 
 DASHBOARD_FILE = "executive_dashboard.html"
+OVERDUE_UNITS_SHOWN = 10  # the units with the most overdue commitments (bi/sql lists them all)
 
 
 @dataclass
@@ -46,6 +51,10 @@ class DashboardData:
     by_dimension: pd.DataFrame  # dimension × status → policies
     districts: pd.DataFrame  # mart_submission_compliance of the 50 districts
     compliance_counts: dict[str, int]  # district status → count
+    key_project_parts: pd.DataFrame  # mart_project_progress of the key projects' policies
+    meetings: pd.DataFrame  # rpt_meetings_by_group of the period, the groups then CITY
+    overdue_units: pd.DataFrame  # owner units by commitments overdue at the period's end
+    revised: pd.DataFrame  # group → policies revised this fiscal year up to the period
 
     @property
     def key_projects(self) -> pd.DataFrame:
@@ -135,8 +144,75 @@ def collect_dashboard(wh: Warehouse, period: Period) -> DashboardData:
     compliance_counts = {
         s: int((districts["compliance_status"] == s).sum()) for s in DISTRICT_STATUS
     }
+    key_project_parts = wh.query(
+        """
+        select m.policy_code, m.project_code, d.title_th, m.progress_pct, m.status
+        from marts.mart_project_progress m
+        left join marts.dim_project d on d.project_code = m.project_code
+        where m.fiscal_year = :fiscal_year and m.period_no = :period_no and m.is_key_project
+        order by m.policy_code, m.project_code
+        """,
+        {"fiscal_year": year, "period_no": number},
+    )
+    meetings = wh.query(
+        """
+        select m.group_code, m.is_city, coalesce(d.name_th, 'ภาพรวมกรุงเทพมหานคร') as name_th,
+               m.n_lead_units, m.n_held, m.n_late, m.n_missing, m.n_pending,
+               m.mean_attendance_share
+        from marts.rpt_meetings_by_group m
+        left join marts.dim_group d on d.group_code = m.group_code
+        where m.fiscal_year = :fiscal_year and m.period_no = :period_no
+        order by m.is_city, m.group_code
+        """,
+        {"fiscal_year": year, "period_no": number},
+    )
+    overdue_units = collect_overdue_units(wh, period)
+    revised = wh.query(
+        """
+        select coalesce(r.group_code, '–') as group_code, d.name_th,
+               count(distinct r.policy_code) as n_policies_revised,
+               count(distinct r.plan_version_id) as n_revisions, count(*) as n_changes
+        from marts.rpt_plan_revisions_on_agenda r
+        left join marts.dim_group d on d.group_code = r.group_code
+        where r.fiscal_year = :fiscal_year and r.period_no <= :period_no
+        group by coalesce(r.group_code, '–'), d.name_th
+        order by 1
+        """,
+        {"fiscal_year": year, "period_no": number},
+    )
     return DashboardData(
-        period, groups, trend, policies, lagging, by_dimension, districts, compliance_counts
+        period,
+        groups,
+        trend,
+        policies,
+        lagging,
+        by_dimension,
+        districts,
+        compliance_counts,
+        key_project_parts,
+        meetings,
+        overdue_units,
+        revised,
+    )
+
+
+def collect_overdue_units(wh: Warehouse, period: Period) -> pd.DataFrame:
+    """Owner units by commitments overdue at the period's end (mart_commitments), most first
+    (ties by unit code), with the most days overdue and the lead units whose meetings made them:
+    the same rows as bi/sql/overdue_commitments_by_unit.sql."""
+    return wh.query(
+        """
+        select c.owner_unit as unit_code, u.name_th, count(*) as n_overdue,
+               max(c.days_overdue_at_period_end) as max_days_overdue,
+               string_agg(distinct c.h_unit_code, ', ' order by c.h_unit_code) as h_unit_codes
+        from marts.mart_commitments c
+        left join marts.dim_unit u on u.unit_code = c.owner_unit
+        where c.fiscal_year = :fiscal_year and c.period_no = :period_no
+          and c.status_at_period_end = 'overdue'
+        group by c.owner_unit, u.name_th
+        order by n_overdue desc, max_days_overdue desc, c.owner_unit
+        """,
+        {"fiscal_year": period.fiscal_year, "period_no": period.period_no},
     )
 
 
@@ -265,6 +341,16 @@ def render_dashboard_html(data: DashboardData, generated_at: str | None = None) 
         "compliance_counts": data.compliance_counts,
         "policy_counts": _status_counts(data.policies),
         "key_counts": _status_counts(data.key_projects),
+        "key_project_parts": {
+            code: list(rows.itertuples())
+            for code, rows in data.key_project_parts.groupby("policy_code", sort=False)
+        },
+        "meetings": list(data.meetings.itertuples()),
+        "overdue_units": list(data.overdue_units.head(OVERDUE_UNITS_SHOWN).itertuples()),
+        "n_overdue_units": len(data.overdue_units),
+        "n_overdue": int(data.overdue_units["n_overdue"].sum()),
+        "revised": list(data.revised.itertuples()),
+        "n_policies_revised": int(data.revised["n_policies_revised"].sum()),
     }
     return render_template("dashboard.html.j2", **context)
 

@@ -7,10 +7,18 @@ trend accumulate). Nationwide a period has thousands of packs, so re-rendering u
 periods would make every run cost the whole year.
 
 The fingerprint of period p hashes per-period aggregates of the marts of periods 1 … p of
-the year, the dimensions the reports name, and the report code and templates, so a change
-of data, of names or of layout re-renders. Both reports share one fingerprint over what either
-reads (their dbt exposures), report models included. It is stored beside the reports in
+the year, the names the reports show, and the report code and templates, so a change of data,
+of names or of layout re-renders. Every period-partitioned report (dashboard, meeting packs,
+reports to the executives) shares one fingerprint over what any of them reads (their dbt
+exposures), report models included. It is stored beside the reports in
 `<reports>/<period>/.<report>.fingerprint` once the reports are written.
+
+Only what a period's reports show of that period counts towards it: plan-dependent dimensions
+(assignments, policy, KPI and project names) are hashed per period for the rows in force or shown
+then, commitments by their state at the period's end (never as of the run), plan revisions by the
+period whose agenda they are on. So a revision in force from P4 re-renders P4 onwards and leaves
+the reports of P1–P3 as they were; only the city's reference data (units, groups, dimensions) is
+common to every period.
 
 What does not belong here: rendering (`dashboard.py`, `meeting.py`).
 """
@@ -48,16 +56,76 @@ _PER_PERIOD = {
         select period_no, count(*), sum(lag_rank * progress_pct), sum(length(lead_units_th))
         from marts.rpt_most_lagging_policies where fiscal_year = :fiscal_year
         group by period_no""",
+    "rpt_policy_lead_units": """
+        select period_no, count(*), sum(n_lead_units), sum(length(lead_units_th))
+        from marts.rpt_policy_lead_units where fiscal_year = :fiscal_year group by period_no""",
+    "mart_project_progress": """
+        select period_no, status, count(*), sum(coalesce(progress_pct, 0)), sum(n_pairs_with_data)
+        from marts.mart_project_progress where fiscal_year = :fiscal_year
+        group by period_no, status""",
+    "mart_meetings": """
+        select period_no, meeting_status, count(*), sum(n_present), sum(n_decisions),
+               sum(n_commitments), max(meeting_date), max(received_at)
+        from marts.mart_meetings where fiscal_year = :fiscal_year
+        group by period_no, meeting_status""",
+    "mart_meeting_attendance": """
+        select period_no, is_present, count(*), sum(length(unit_code))
+        from marts.mart_meeting_attendance where fiscal_year = :fiscal_year
+        group by period_no, is_present""",
+    "mart_meeting_decisions": """
+        select period_no, count(*), sum(length(decision_text)), count(policy_code)
+        from marts.mart_meeting_decisions where fiscal_year = :fiscal_year group by period_no""",
+    # the state at the period's end only: status_now and days_overdue_now move every day
+    "mart_commitments": """
+        select period_no, status_at_period_end, count(*),
+               sum(coalesce(days_overdue_at_period_end, 0)), max(due_date),
+               sum(length(action) + length(owner_unit))
+        from marts.mart_commitments where fiscal_year = :fiscal_year
+        group by period_no, status_at_period_end""",
+    "rpt_commitments_followed_up": """
+        select period_no, status_at_period_end, count(*), sum(follow_up_rank),
+               sum(length(coalesce(note_at_period_end, '')))
+        from marts.rpt_commitments_followed_up where fiscal_year = :fiscal_year
+        group by period_no, status_at_period_end""",
+    "rpt_plan_revisions_on_agenda": """
+        select period_no, change_type, count(*), sum(coalesce(old_value, 0)),
+               sum(coalesce(new_value, 0)), max(received_at), max(effective_from)
+        from marts.rpt_plan_revisions_on_agenda where fiscal_year = :fiscal_year
+        group by period_no, change_type""",
+    "rpt_meetings_by_group": """
+        select period_no, group_code, n_lead_units, n_held, n_late, n_missing, n_pending
+        from marts.rpt_meetings_by_group where fiscal_year = :fiscal_year""",
+    # plan-dependent names and roles: those in force, or shown, at each period
+    "dim_assignment": """
+        select m.period_no, a.role, count(*), count(distinct a.policy_code),
+               sum(length(a.unit_code))
+        from marts.dim_assignment a
+        join (select distinct fiscal_year, period_no from marts.mart_policy_progress
+              where fiscal_year = :fiscal_year) m
+          on m.fiscal_year = a.fiscal_year
+         and m.period_no between a.valid_from_period and a.valid_to_period
+        group by m.period_no, a.role""",
+    "dim_policy": """
+        select m.period_no, count(*), sum(length(p.title_th)), sum(length(p.title_en))
+        from marts.dim_policy p
+        join marts.mart_policy_progress m on m.policy_code = p.policy_code
+        where m.fiscal_year = :fiscal_year group by m.period_no""",
+    "dim_kpi": """
+        select f.period_no, count(*), sum(length(k.name_th)), sum(length(k.measure_unit_th))
+        from marts.dim_kpi k
+        join (select distinct period_no, kpi_code from marts.fct_kpi_progress
+              where fiscal_year = :fiscal_year) f on f.kpi_code = k.kpi_code
+        group by f.period_no""",
+    "dim_project": """
+        select m.period_no, count(*), sum(length(coalesce(d.title_th, '')))
+        from marts.dim_project d
+        join marts.mart_project_progress m on m.project_code = d.project_code
+        where m.fiscal_year = :fiscal_year group by m.period_no""",
 }
-_DIMENSIONS = {
+_DIMENSIONS = {  # the city's reference data, the same in every period
     "dim_unit": "select count(*), sum(length(name_th)), sum(length(unit_type)) from marts.dim_unit",
-    "dim_policy": "select count(*), sum(length(title_th)) from marts.dim_policy",
-    "dim_kpi": "select count(*), sum(length(name_th)) from marts.dim_kpi",
-    "dim_assignment": "select role, count(*) from marts.dim_assignment group by role",
     "dim_group": "select count(*), sum(length(name_th)) from marts.dim_group",
     "dim_dimension": "select count(*), sum(length(name_th)) from marts.dim_dimension",
-    "rpt_policy_lead_units": "select count(*), sum(n_lead_units), sum(length(lead_units_th)) "
-    "from marts.rpt_policy_lead_units",
 }
 
 

@@ -1,5 +1,6 @@
 """The reports folder's front page, `<reports>/index.html`: a link to every report of every
-period (executive dashboards, meeting packs as HTML and PDF), the feedback files under
+period (executive dashboards, meeting packs and reports to the executives as HTML and PDF), the
+feedback files under
 `feedback/`, the data docs under `data_docs/` and the run summary, found by walking the folder.
 
 Links are relative, so the folder can be copied or served as it is. What does not belong here:
@@ -17,6 +18,7 @@ from urllib.parse import quote
 from bma_pipeline.fiscal import Period
 from bma_pipeline.reports.common import period_label_th, render_template, write_text
 from bma_pipeline.reports.dashboard import DASHBOARD_FILE
+from bma_pipeline.reports.executive_report import EXECUTIVE_DIR
 from bma_pipeline.reports.meeting import MEETINGS_DIR
 from bma_pipeline.warehouse import Warehouse
 
@@ -44,6 +46,7 @@ class PeriodLinks:
     label_th: str
     dashboard: Link | None = None
     meetings: list[MeetingLinks] = field(default_factory=list)
+    executive: list[MeetingLinks] = field(default_factory=list)  # reports to the executives
 
 
 def _href(reports_dir: Path, path: Path) -> str:
@@ -61,6 +64,22 @@ def _files_under(reports_dir: Path, folder: str) -> list[Link]:
     ]
 
 
+def _unit_links(reports_dir: Path, folder: Path, names: Mapping[str, str]) -> list[MeetingLinks]:
+    """One entry per unit with its HTML and PDF in `folder`, by unit code."""
+    units: dict[str, MeetingLinks] = {}
+    for path in sorted(folder.glob("*")):
+        if path.suffix not in (".html", ".pdf") or path.name.startswith("."):
+            continue
+        code = path.stem
+        item = units.setdefault(code, MeetingLinks(code, names.get(code, code)))
+        link = Link(_href(reports_dir, path), path.suffix.lstrip(".").upper())
+        if path.suffix == ".html":
+            item.html = link
+        else:
+            item.pdf = link
+    return list(units.values())
+
+
 def collect_links(reports_dir: Path, unit_names: Mapping[str, str] | None = None) -> dict:
     reports_dir = Path(reports_dir)
     names = unit_names or {}
@@ -72,18 +91,8 @@ def collect_links(reports_dir: Path, unit_names: Mapping[str, str] | None = None
         dashboard = folder / DASHBOARD_FILE
         if dashboard.is_file():
             entry.dashboard = Link(_href(reports_dir, dashboard), DASHBOARD_FILE)
-        meetings: dict[str, MeetingLinks] = {}
-        for path in sorted((folder / MEETINGS_DIR).glob("*")):
-            if path.suffix not in (".html", ".pdf") or path.name.startswith("."):
-                continue
-            code = path.stem
-            item = meetings.setdefault(code, MeetingLinks(code, names.get(code, code)))
-            link = Link(_href(reports_dir, path), path.suffix.lstrip(".").upper())
-            if path.suffix == ".html":
-                item.html = link
-            else:
-                item.pdf = link
-        entry.meetings = list(meetings.values())
+        entry.meetings = _unit_links(reports_dir, folder / MEETINGS_DIR, names)
+        entry.executive = _unit_links(reports_dir, folder / EXECUTIVE_DIR, names)
         periods.append(entry)
 
     data_docs_index = reports_dir / "data_docs" / "index.html"

@@ -1,13 +1,18 @@
 """The agenda pack of each lead (H) unit's meeting with its supporting (R) units, per period.
 
-One HTML file per H unit, and the same document as PDF (WeasyPrint, A4 landscape): the unit's
-policies and their status; items needing a decision (off-track KPIs, R units missing two or
-more periods this year); R units that sent late or not at all; every obstacle (ปัญหาอุปสรรค)
-reported on the unit's policies; and, as the annex, each KPI with every assigned unit's actual
-to date, target to date, ratio and status. The marts are read once per period and split per
-unit in pandas. Which units need attention first and how a KPI's units count by status (its
-decision item included) are the report models' (`rpt_kpi_unit_attention`,
-`rpt_kpi_units_by_status`): a pack lists and looks up, it does not rank or count.
+One HTML file per H unit, and the same document as PDF (WeasyPrint, A4 landscape). It opens with
+the commitments from the unit's earlier meetings (overdue first, most days overdue first, with
+those closed since the last meeting) and the changes to the action plan of its policies since the
+last meeting; then the unit's policies with their projects (โครงการ/กิจกรรม) and status; items
+needing a decision (off-track KPIs, R units missing two or more periods this year); R units that
+sent late or not at all; every obstacle (ปัญหาอุปสรรค) reported on the unit's policies; each KPI,
+under its project when it has one; and, as the annex, each KPI with every assigned unit's actual
+to date, target to date, ratio and status. The marts are read once per period and split per unit
+in pandas. Which units need attention first, how a KPI's units count by status (its decision item
+included), which commitments a period follows up and in which order, and which plan revisions
+are on a period's agenda are the report models' (`rpt_kpi_unit_attention`,
+`rpt_kpi_units_by_status`, `rpt_commitments_followed_up`, `rpt_plan_revisions_on_agenda`): a pack
+lists and looks up, it does not rank or count.
 
 What does not belong here: the executive dashboard (`dashboard.py`) and Dagster code.
 """
@@ -29,7 +34,9 @@ import pandas as pd
 
 from bma_pipeline.fiscal import Period
 from bma_pipeline.reports.common import (
+    CHANGE_TYPE,
     PROGRESS_STATUS,
+    fmt_num,
     fmt_ratio,
     period_label_en,
     period_label_th,
@@ -58,7 +65,7 @@ PARALLEL_PACKS_FROM = 300
 ANNEX_DIR = "annex"
 
 
-def _rows_by(frame: pd.DataFrame, column: str) -> dict[str, list[Any]]:
+def rows_by(frame: pd.DataFrame, column: str) -> dict[str, list[Any]]:
     """Rows (named tuples, in frame order) grouped by one column's value."""
     grouped: dict[str, list[Any]] = defaultdict(list)
     for row in frame.itertuples():
@@ -83,6 +90,11 @@ class MeetingData:
     compliance: pd.DataFrame  # mart_submission_compliance of the year up to the period
     obstacles: pd.DataFrame  # mart_obstacles of the period
     kpi_counts: pd.DataFrame  # rpt_kpi_units_by_status of the period
+    # The meeting cycle and the projects; empty when a caller has none to give.
+    projects: pd.DataFrame = field(default_factory=pd.DataFrame)  # mart_project_progress
+    followed_up: pd.DataFrame = field(default_factory=pd.DataFrame)  # rpt_commitments_followed_up
+    revisions: pd.DataFrame = field(default_factory=pd.DataFrame)  # rpt_plan_revisions_on_agenda
+    last_meetings: pd.DataFrame = field(default_factory=pd.DataFrame)  # mart_meetings, period - 1
 
     @functools.cached_property
     def lead_units(self) -> list[str]:
@@ -95,7 +107,7 @@ class MeetingData:
 
     @functools.cached_property
     def policies_by_lead(self) -> dict[str, list[Any]]:
-        return _rows_by(self.policies, "lead_unit_code")
+        return rows_by(self.policies, "lead_unit_code")
 
     @functools.cached_property
     def support_by_policy(self) -> dict[str, frozenset[str]]:
@@ -145,12 +157,32 @@ class MeetingData:
 
     @functools.cached_property
     def obstacles_by_policy(self) -> dict[str, list[Any]]:
-        return _rows_by(self.obstacles, "policy_code")
+        return rows_by(self.obstacles, "policy_code")
 
     @functools.cached_property
     def counts_by_kpi(self) -> dict[str, Any]:
         """KPI → its units by status (rpt_kpi_units_by_status)."""
         return {row.kpi_code: row for row in self.kpi_counts.itertuples()}
+
+    @functools.cached_property
+    def projects_by_policy(self) -> dict[str, list[Any]]:
+        return rows_by(self.projects, "policy_code")
+
+    @functools.cached_property
+    def followed_up_by_unit(self) -> dict[str, list[Any]]:
+        return rows_by(self.followed_up, "h_unit_code")
+
+    @functools.cached_property
+    def revisions_by_policy(self) -> dict[str, list[dict[str, Any]]]:
+        """policy → its changes on this period's agenda, each described in Thai and English."""
+        return {
+            code: [describe_change(row) for row in rows]
+            for code, rows in rows_by(self.revisions, "policy_code").items()
+        }
+
+    @functools.cached_property
+    def last_meeting_by_unit(self) -> dict[str, Any]:
+        return {row.h_unit_code: row for row in self.last_meetings.itertuples()}
 
     @functools.cached_property
     def blocks_by_policy(self) -> dict[str, PolicyBlocks]:
@@ -176,6 +208,10 @@ class MeetingData:
             "obstacles_by_policy",
             "counts_by_kpi",
             "blocks_by_policy",
+            "projects_by_policy",
+            "followed_up_by_unit",
+            "revisions_by_policy",
+            "last_meeting_by_unit",
         ):
             getattr(self, name)
 
@@ -198,6 +234,7 @@ def _policy_blocks(by_kpi: dict[str, list[Any]], counts: dict[str, Any]) -> Poli
         blocks.append(
             {
                 "kpi": rows[0],
+                "project_code": rows[0].project_code,
                 "all_rows": rows,
                 "attention": by_attention(rows) if cut else rows,
                 "n_rows": len(rows),
@@ -231,26 +268,10 @@ def pdf_renderer_problem() -> str | None:
 def collect_meetings(wh: Warehouse, period: Period) -> MeetingData:
     year, number = period.fiscal_year, period.period_no
     units = wh.query("select unit_code, unit_type, name_th, name_en, abbrev_th from marts.dim_unit")
-    policies = wh.query(
-        """
-        select a.unit_code as lead_unit_code, m.policy_code, p.title_th, p.title_en,
-               d.name_th as dimension_th, m.is_key_project, m.n_pairs, m.n_pairs_with_data,
-               m.progress_pct, m.h_progress_pct, m.r_progress_pct, m.status,
-               m.n_on_track, m.n_at_risk, m.n_off_track, m.n_no_data
-        from marts.dim_assignment a
-        join marts.mart_policy_progress m on m.policy_code = a.policy_code
-        join marts.dim_policy p on p.policy_code = m.policy_code
-        left join marts.dim_dimension d on d.dimension_code = m.dimension_code
-        where a.role = 'H' and m.fiscal_year = :fiscal_year and m.period_no = :period_no
-          and a.fiscal_year = :fiscal_year
-          and :period_no between a.valid_from_period and a.valid_to_period
-        order by a.unit_code, m.policy_code
-        """,
-        {"fiscal_year": year, "period_no": number},
-    )
+    policies = collect_lead_policies(wh, period)
     kpi_rows = wh.query(
         """
-        select f.policy_code, f.kpi_code, k.name_th as kpi_th, k.name_en as kpi_en,
+        select f.policy_code, f.project_code, f.kpi_code, k.name_th as kpi_th, k.name_en as kpi_en,
                k.measure_unit_th, f.direction, f.aggregation, f.unit_code,
                u.name_th as unit_th, f.role, f.annual_target, f.period_value, f.actual_ytd,
                f.target_to_date, f.achievement_ratio, f.status, a.attention_rank
@@ -305,9 +326,115 @@ def collect_meetings(wh: Warehouse, period: Period) -> MeetingData:
         """,
         {"fiscal_year": year, "period_no": number},
     )
-    return MeetingData(
-        period, units, policies, kpi_rows, assignments, compliance, obstacles, kpi_counts
+    projects = wh.query(
+        """
+        select m.policy_code, m.project_code, d.title_th, d.title_en, m.n_pairs,
+               m.n_pairs_with_data, m.progress_pct, m.h_progress_pct, m.r_progress_pct, m.status
+        from marts.mart_project_progress m
+        left join marts.dim_project d on d.project_code = m.project_code
+        where m.fiscal_year = :fiscal_year and m.period_no = :period_no
+        order by m.policy_code, m.project_code
+        """,
+        {"fiscal_year": year, "period_no": number},
     )
+    followed_up = collect_followed_up(wh, period)
+    revisions = wh.query(
+        """
+        select r.policy_code, r.plan_version_id, r.sender_unit, r.received_at, r.effective_from,
+               r.change_type, r.kpi_code, k.name_th as kpi_th, r.unit_code,
+               u.name_th as unit_th, r.role, r.old_value, r.new_value
+        from marts.rpt_plan_revisions_on_agenda r
+        left join marts.dim_kpi k on k.kpi_code = r.kpi_code
+        left join marts.dim_unit u on u.unit_code = r.unit_code
+        where r.fiscal_year = :fiscal_year and r.period_no = :period_no
+        order by r.policy_code, r.received_at, r.plan_version_id, r.change_type, r.kpi_code,
+                 r.unit_code
+        """,
+        {"fiscal_year": year, "period_no": number},
+    )
+    last_meetings = wh.query(
+        "select h_unit_code, period_key, meeting_status, meeting_date from marts.mart_meetings "
+        "where fiscal_year = :fiscal_year and period_no = :period_no",
+        {"fiscal_year": year, "period_no": number - 1},
+    )
+    return MeetingData(
+        period,
+        units,
+        policies,
+        kpi_rows,
+        assignments,
+        compliance,
+        obstacles,
+        kpi_counts,
+        projects,
+        followed_up,
+        revisions,
+        last_meetings,
+    )
+
+
+def collect_lead_policies(wh: Warehouse, period: Period) -> pd.DataFrame:
+    """Each H unit's policies in force at `period` with their progress (one row per H unit and
+    policy): what the pack and the report to the executives show first about a unit."""
+    return wh.query(
+        """
+        select a.unit_code as lead_unit_code, m.policy_code, p.title_th, p.title_en,
+               d.name_th as dimension_th, m.is_key_project, m.n_pairs, m.n_pairs_with_data,
+               m.progress_pct, m.h_progress_pct, m.r_progress_pct, m.status,
+               m.n_on_track, m.n_at_risk, m.n_off_track, m.n_no_data
+        from marts.dim_assignment a
+        join marts.mart_policy_progress m on m.policy_code = a.policy_code
+        join marts.dim_policy p on p.policy_code = m.policy_code
+        left join marts.dim_dimension d on d.dimension_code = m.dimension_code
+        where a.role = 'H' and m.fiscal_year = :fiscal_year and m.period_no = :period_no
+          and a.fiscal_year = :fiscal_year
+          and :period_no between a.valid_from_period and a.valid_to_period
+        order by a.unit_code, m.policy_code
+        """,
+        {"fiscal_year": period.fiscal_year, "period_no": period.period_no},
+    )
+
+
+def collect_followed_up(wh: Warehouse, period: Period) -> pd.DataFrame:
+    """The commitments from earlier meetings each H unit follows up in `period`, in the order of
+    `rpt_commitments_followed_up` (overdue first, most days overdue first), with the owner's and
+    the KPI's names: the meeting pack and the report to the executives show the same list."""
+    return wh.query(
+        """
+        select c.h_unit_code, c.follow_up_rank, c.commitment_id, c.action, c.owner_unit,
+               u.name_th as owner_th, c.policy_code, c.kpi_code, k.name_th as kpi_th,
+               c.due_date, c.made_fiscal_year, c.made_period_no, c.made_at_meeting_date,
+               c.status_at_period_end, c.days_overdue_at_period_end, c.is_closed_in_period,
+               c.note_at_period_end
+        from marts.rpt_commitments_followed_up c
+        left join marts.dim_unit u on u.unit_code = c.owner_unit
+        left join marts.dim_kpi k on k.kpi_code = c.kpi_code
+        where c.fiscal_year = :fiscal_year and c.period_no = :period_no
+        order by c.h_unit_code, c.follow_up_rank
+        """,
+        {"fiscal_year": period.fiscal_year, "period_no": period.period_no},
+    )
+
+
+def describe_change(row: Any) -> dict[str, Any]:
+    """One change of a plan revision as the pack words it: what changed, in Thai and English."""
+    label = CHANGE_TYPE.get(row.change_type)
+    kpi = f"{row.kpi_code} {row.kpi_th or ''}".strip() if isinstance(row.kpi_code, str) else ""
+    unit = short_unit_name(row.unit_th, row.unit_code) if isinstance(row.unit_code, str) else ""
+    if row.change_type in ("unit_added", "unit_removed"):
+        what = f"{unit} ({row.role})"
+    elif row.change_type in ("target_raised", "target_lowered"):
+        what = f"{kpi} · {unit}: {fmt_num(row.old_value)} → {fmt_num(row.new_value)}"
+    elif row.change_type == "period_targets_changed":
+        what = f"{kpi} · {unit}" if unit else kpi
+    else:
+        what = kpi
+    return {
+        "row": row,
+        "label_th": label.th if label else row.change_type,
+        "label_en": label.en if label else row.change_type,
+        "what": what,
+    }
 
 
 def _off_track_first(rows: list[Any], role_h: bool | None = None) -> list[Any]:
@@ -397,8 +524,20 @@ def meeting_context(data: MeetingData, unit_code: str) -> dict[str, Any]:
     for policy in policies:
         blocks = data.policy_blocks(policy.policy_code)
         kpis = [annex_view(block, unit_code) for block in blocks.kpis]
-        policy_blocks.append({"policy": policy, "kpis": kpis, "truncated": blocks.truncated})
+        policy_blocks.append(
+            {
+                "policy": policy,
+                "kpis": kpis,
+                "truncated": blocks.truncated,
+                **kpis_by_project(kpis, data.projects_by_policy.get(policy.policy_code, [])),
+            }
+        )
         off_track.extend(blocks.off_track)
+    revisions = [
+        {"policy": policy, "changes": data.revisions_by_policy[policy.policy_code]}
+        for policy in policies
+        if policy.policy_code in data.revisions_by_policy
+    ]
     obstacles = [o for code in codes for o in data.obstacles_by_policy.get(code, [])]
     not_on_time, n_more_not_on_time = _capped(not_on_time, LIST_CAP)
     repeat_missing, n_more_repeat_missing = _capped(repeat_missing, LIST_CAP)
@@ -409,7 +548,11 @@ def meeting_context(data: MeetingData, unit_code: str) -> dict[str, Any]:
         "period_th": period_label_th(period),
         "period_en": period_label_en(period),
         "unit": unit,
+        "followed_up": data.followed_up_by_unit.get(unit_code, []),
+        "revisions": revisions,
+        "last_meeting": data.last_meeting_by_unit.get(unit_code),
         "policies": policies,
+        "project_rows": {code: data.projects_by_policy.get(code, []) for code in codes},
         "policy_blocks": policy_blocks,
         "n_support_units": len(support),
         "not_on_time": not_on_time,
@@ -421,6 +564,27 @@ def meeting_context(data: MeetingData, unit_code: str) -> dict[str, Any]:
         "n_more_obstacles": n_more_obstacles,
         "missing_threshold": MISSING_PERIODS_FOR_DECISION,
         "annex_dir": ANNEX_DIR,
+    }
+
+
+def kpis_by_project(kpis: list[dict[str, Any]], projects: list[Any]) -> dict[str, Any]:
+    """A policy's KPI blocks as the pack shows them: those without a project directly under the
+    policy, the others under their project (mart_project_progress), projects by code."""
+    by_code: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    direct = []
+    for block in kpis:
+        code = block["project_code"]
+        if isinstance(code, str):
+            by_code[code].append(block)
+        else:
+            direct.append(block)
+    progress = {p.project_code: p for p in projects}
+    return {
+        "direct_kpis": direct,
+        "projects": [
+            {"code": code, "progress": progress.get(code), "kpis": by_code.get(code, [])}
+            for code in sorted(set(by_code) | set(progress))
+        ],
     }
 
 

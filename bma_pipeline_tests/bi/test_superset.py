@@ -243,6 +243,43 @@ def test_every_chart_answers_with_the_marts_figures(superset, warehouse):
     table = charts["district_compliance_table"]["data"]
     assert len({r["unit_code"] for r in table}) == len(table) == n_districts
 
+    # H–R meetings per group: as mart_meetings counts them through the policies each H unit leads
+    meetings = {
+        (group, status): n
+        for group, status, n in _marts(
+            warehouse,
+            "select coalesce(g.name_th, 'ภาพรวมกรุงเทพมหานคร'), m.meeting_status, count(*) "
+            "from (select distinct a.unit_code, p.group_code from marts.dim_assignment a "
+            "      join marts.mart_policy_progress p on p.policy_code = a.policy_code "
+            f"      and p.fiscal_year = a.fiscal_year and p.{current.replace(' and ', ' and p.')} "
+            "      and p.period_no between a.valid_from_period and a.valid_to_period "
+            "      where a.role = 'H' "
+            "      union all select distinct a.unit_code, null from marts.dim_assignment a "
+            "      where a.role = 'H') u "
+            "join marts.mart_meetings m on m.h_unit_code = u.unit_code "
+            f"  and m.{current.replace(' and ', ' and m.')} "
+            "left join marts.dim_group g on g.group_code = u.group_code group by 1, 2",
+        )
+    }
+    shown = {
+        (row["group_name_th"], status): row[f"n_{status}"]
+        for row in charts["meetings_by_group"]["data"]
+        for status in sb.MEETING_STATUS_TH
+        if row[f"n_{status}"]
+    }
+    assert shown == meetings
+
+    # the units with the most commitments overdue at the current period's end
+    overdue = _marts(
+        warehouse,
+        "select owner_unit, count(*) from marts.mart_commitments "
+        f"where status_at_period_end = 'overdue' and {current} group by 1 order by 2 desc",
+    )
+    assert overdue, "the sample leaves commitments overdue"
+    shown = charts["overdue_commitments"]["data"]
+    assert len(shown) == min(10, len(overdue))
+    assert [r["overdue"] for r in shown] == [n for _, n in overdue[: len(shown)]]
+
 
 def test_reimport_updates_in_place(superset, warehouse):
     before = sorted(
@@ -306,7 +343,7 @@ def test_dashboard_draws_every_chart_in_chromium(superset):
 
     # The window is tall enough for the whole dashboard: the screenshot takes it as it is.
     profile = superset.home / "chromium-profile"
-    with Chromium(require_chromium(), window=(1600, 2600), profile=profile) as browser:
+    with Chromium(require_chromium(), window=(1600, 3200), profile=profile) as browser:
         page = browser.open(f"{superset.base_url}/login/")
         assert page.evaluate(LOGIN % ("admin", "admin")) == 200
         page.navigate(f"{superset.base_url}/superset/dashboard/{sb.DASHBOARD_SLUG}/")

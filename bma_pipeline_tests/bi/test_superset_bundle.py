@@ -81,7 +81,7 @@ def test_every_chart_has_a_query_context_on_its_dataset():
         for p in (BUNDLE / "datasets").rglob("*.yaml")
     }
     charts = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in BUNDLE.glob("charts/*.yaml")]
-    assert len(charts) == len(sb.CHARTS) == 8
+    assert len(charts) == len(sb.CHARTS) == 10
     for chart in charts:
         assert chart["dataset_uuid"] in datasets
         context = json.loads(chart["query_context"])

@@ -1,5 +1,7 @@
 """One generated warehouse for every report test: the whole pipeline (every Dagster asset,
-reports included) over two generated periods, run once per test session.
+reports included) over three generated periods, run once per test session: enough for period 3's
+pack to follow up the commitments of period 1's meetings and to show the sample plan revision in
+force from period 3.
 
 What belongs here: building that warehouse and reading it. What does not: expected figures
 (each test module computes its own from the marts).
@@ -21,10 +23,11 @@ from bma_sample.catalogue import sample_catalogue
 from bma_sample.submissions import generate_submissions
 
 FISCAL_YEAR = 2566
-PERIODS = [1, 2]
-PERIOD_KEY = "2566-P2"
-# Shortly after period 2's deadline (2023-02-10): P1 and P2 are due, so late and missing show.
-AS_OF = "2023-02-20T09:00:00"
+PERIODS = [1, 2, 3]
+PERIOD_NO = PERIODS[-1]
+PERIOD_KEY = f"{FISCAL_YEAR}-P{PERIOD_NO}"
+# Shortly after period 3's deadline (2023-04-10): P1–P3 are due, so late and missing show.
+AS_OF = "2023-04-20T09:00:00"
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TEST_OUTPUT = REPO_ROOT / "test-output"
 
@@ -57,7 +60,7 @@ class ReportRun:
 
 @pytest.fixture(scope="session")
 def report_run(tmp_path_factory: pytest.TempPathFactory) -> ReportRun:
-    """Every asset of `period_pipeline_job` for 2566-P2, through `build_definitions`."""
+    """Every asset of `period_pipeline_job` for 2566-P3, through `build_definitions`."""
     root = tmp_path_factory.mktemp("reports")
     landing, warehouse, reports = root / "landing", str(root / "warehouse.duckdb"), root / "reports"
     generate_submissions(landing, FISCAL_YEAR, PERIODS, seed=11)

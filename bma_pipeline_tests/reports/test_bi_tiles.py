@@ -13,7 +13,7 @@ import pytest
 from bma_pipeline.fiscal import Period
 from bma_pipeline.reports.dashboard import DashboardData, collect_dashboard
 
-from .conftest import PERIOD_KEY, REPO_ROOT, ReportRun
+from .conftest import FISCAL_YEAR, PERIOD_KEY, PERIOD_NO, REPO_ROOT, ReportRun
 
 TILES_DIR = REPO_ROOT / "bi" / "sql"
 TILES = sorted(TILES_DIR.glob("*.sql"))
@@ -60,6 +60,8 @@ def test_there_is_a_tile_for_each_dashboard_figure():
         "key_projects",
         "district_submissions",
         "most_lagging_policies",
+        "meetings_by_group",
+        "overdue_commitments_by_unit",
     }
 
 
@@ -78,7 +80,7 @@ def test_group_progress_tile_equals_the_dashboard(tiles, dashboard):
 def test_trend_tile_equals_the_dashboard(report_run, dashboard):
     with report_run.read() as wh:
         rows = wh.query(tile_sql("progress_trend"))
-    upto = rows[(rows["fiscal_year"] == 2566) & (rows["period_no"] <= 2)]
+    upto = rows[(rows["fiscal_year"] == FISCAL_YEAR) & (rows["period_no"] <= PERIOD_NO)]
     key = ["group_code", "period_key"]
     tile = upto.set_index(key)["progress_pct"].sort_index()
     shown = dashboard.trend.set_index(key)["progress_pct"].sort_index()
@@ -120,6 +122,25 @@ def test_lagging_tile_equals_the_dashboard(tiles, dashboard):
     assert list(tile["policy_code"]) == list(shown["policy_code"])
     assert list(tile["lead_units_th"]) == list(shown["lead_units"])
     assert tile["progress_pct"].tolist() == pytest.approx(shown["progress_pct"].tolist())
+
+
+def test_meetings_tile_equals_the_dashboard(tiles, dashboard):
+    tile = tiles["meetings_by_group"].set_index("group_code")
+    shown = dashboard.meetings.set_index("group_code")
+    assert sorted(tile.index) == sorted(shown.index) == ["CITY", "G1", "G2", "G3"]
+    for column in ("n_lead_units", "n_held", "n_late", "n_missing", "n_pending"):
+        assert tile[column].to_dict() == shown[column].to_dict(), column
+    assert tile["group_th"].to_dict() == shown["name_th"].to_dict()
+
+
+def test_overdue_commitments_tile_equals_the_dashboard(tiles, dashboard):
+    tile = tiles["overdue_commitments_by_unit"]
+    shown = dashboard.overdue_units
+    assert not tile.empty, "the sample leaves commitments overdue"
+    assert list(tile["unit_code"]) == list(shown["unit_code"])  # the dashboard shows its head
+    assert list(tile["n_overdue"]) == list(shown["n_overdue"])
+    assert list(tile["max_days_overdue"]) == list(shown["max_days_overdue"])
+    assert list(tile["h_unit_codes"]) == list(shown["h_unit_codes"])
 
 
 # DuckDB column types → PostgreSQL, for copying the marts into a PostgreSQL warehouse.

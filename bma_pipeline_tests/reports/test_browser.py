@@ -90,3 +90,42 @@ def test_a_request_to_the_web_would_be_caught(browser, tmp_path):
     )
     page = browser.open(page_path)
     assert _outside_requests(page) == ["https://example.invalid/logo.png"]
+
+
+def _commitment_cells(page: Page, section: str, commitment_id: str) -> dict[str, str]:
+    row = f'#{section} tr[data-commitment-id="{commitment_id}"]'
+    return page.evaluate(
+        f"(() => {{ const r = document.querySelector('{row}'); if (!r) return null;"
+        " return {status: r.querySelector('.status').innerText.trim(),"
+        " text: r.innerText}; })()"
+    )
+
+
+def test_a_p1_commitment_in_the_p3_pack_and_the_report_to_the_executives(
+    report_run: ReportRun, browser, output_dir
+):
+    """DOMAIN §7's loop, as a reader sees it: a commitment made at a P1 meeting is in the P3 pack
+    and in the P3 report to the executives, in the state mart_commitments gives it at P3's end."""
+    with report_run.read() as wh:
+        made_in_p1 = wh.query(
+            "select h_unit_code, commitment_id, status_at_period_end, "
+            "days_overdue_at_period_end, closed_period_no from marts.mart_commitments "
+            "where period_key = :period and made_period_no = 1 "
+            "and (status_at_period_end in ('open', 'overdue') or closed_period_no = :period_no) "
+            "order by status_at_period_end = 'overdue' desc, h_unit_code, commitment_id",
+            {"period": PERIOD_KEY, "period_no": int(PERIOD_KEY[-1])},
+        )
+    assert not made_in_p1.empty, "the sample keeps a P1 commitment open or closes one in P3"
+    chosen = made_in_p1.iloc[0]
+    unit, commitment = chosen["h_unit_code"], chosen["commitment_id"]
+    status_th = {"overdue": "เกินกำหนด", "open": "อยู่ระหว่างดำเนินการ", "done": "ดำเนินการแล้วเสร็จ",
+                 "dropped": "ยกเลิก"}[chosen["status_at_period_end"]]  # fmt: skip
+    for folder, section in (("meetings", "followed-up"), ("executive_reports", "followed-up")):
+        page = browser.open(report_run.period_dir / folder / f"{unit}.html")
+        page.screenshot(output_dir / "browser" / f"{folder}_{unit}_{PERIOD_KEY}.png")
+        cells = _commitment_cells(page, section, commitment)
+        assert cells is not None, f"{commitment} not in {folder}/{unit}.html"
+        assert cells["status"] == status_th
+        if chosen["status_at_period_end"] == "overdue":
+            assert str(int(chosen["days_overdue_at_period_end"])) in cells["text"].split()
+        assert _outside_requests(page) == []

@@ -1,4 +1,4 @@
-"""The executive dashboard of 2566-P2 shows what the marts hold, and opens offline."""
+"""The executive dashboard of 2566-P3 shows what the marts hold, and opens offline."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ import re
 import pytest
 
 from . import expected
-from .conftest import PERIOD_KEY, ReportRun, keep
+from .conftest import PERIOD_KEY, PERIOD_NO, ReportRun, keep
 from .html import Element, parse_html
 
 
 @pytest.fixture(scope="module")
 def dashboard(report_run: ReportRun, output_dir) -> Element:
     path = report_run.period_dir / "executive_dashboard.html"
-    keep(path, output_dir, "executive_dashboard_2566-P2.html")
+    keep(path, output_dir, f"executive_dashboard_{PERIOD_KEY}.html")
     return parse_html(path)
 
 
@@ -108,7 +108,8 @@ def test_trend_has_every_period_up_to_this_one(dashboard):
     html = "".join(
         c for e in dashboard.iter() if e.tag == "script" for c in e.children if "chart-trend" in c
     )
-    assert '"2566-P1"' in html and '"2566-P2"' in html and '"2566-P3"' not in html
+    assert all(f'"2566-P{n}"' in html for n in range(1, PERIOD_NO + 1))
+    assert f'"2566-P{PERIOD_NO + 1}"' not in html
 
 
 def test_dashboard_is_self_contained_and_in_thai(dashboard):

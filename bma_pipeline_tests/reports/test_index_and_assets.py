@@ -10,11 +10,13 @@ import dagster as dg
 from bma_pipeline.definitions import defs
 from bma_pipeline.defs.partitions import period_partitions
 from bma_pipeline.defs.resources import WAREHOUSE_POOL
+from bma_pipeline.reports.executive_report import EXECUTIVE_DIR
 
-from .conftest import PERIOD_KEY, ReportRun
+from .conftest import PERIOD_KEY, PERIODS, ReportRun
 from .html import parse_html
 
-REPORT_ASSETS = {"executive_dashboard", "meeting_reports", "report_index"}
+REPORT_ASSETS = {"executive_dashboard", "meeting_reports", "executive_reports", "report_index"}
+PERIOD_REPORTS = ("executive_dashboard", "meeting_reports", "executive_reports")
 
 
 def _materialized(report_run: ReportRun) -> dict[str, dg.AssetMaterialization]:
@@ -28,7 +30,7 @@ def _materialized(report_run: ReportRun) -> dict[str, dg.AssetMaterialization]:
 
 def test_report_assets_are_defined_per_period_in_the_warehouse_pool():
     graph = defs.resolve_asset_graph()
-    for name in ("executive_dashboard", "meeting_reports"):
+    for name in PERIOD_REPORTS:
         node = graph.get(dg.AssetKey(name))
         assert node.partitions_def == period_partitions
         assert node.group_name == "reports"
@@ -42,13 +44,14 @@ def test_report_assets_materialise_in_the_period_job(report_run):
     assert set(done) == REPORT_ASSETS
     dashboard = done["executive_dashboard"]
     assert dashboard.partition == PERIOD_KEY
-    assert dashboard.metadata["periods"].value == "2566-P1, 2566-P2"
+    assert dashboard.metadata["periods"].value == "2566-P1, 2566-P2, 2566-P3"
     assert Path(dashboard.metadata["path"].value).is_file()
-    meetings = done["meeting_reports"].metadata
-    assert meetings["n_pdf"].value == 1
-    assert meetings["n_html"].value == 2 * len(
-        list((report_run.period_dir / "meetings").glob("*.html"))
-    )
+    for name, folder in (("meeting_reports", "meetings"), ("executive_reports", EXECUTIVE_DIR)):
+        metadata = done[name].metadata
+        assert metadata["n_pdf"].value == 1  # the session run prints one unit's
+        assert metadata["n_html"].value == sum(
+            len(list((report_run.reports / f"2566-P{n}" / folder).glob("*.html"))) for n in PERIODS
+        )
     assert Path(done["report_index"].metadata["path"].value).is_file()
 
 
@@ -60,7 +63,13 @@ def test_index_links_every_report_and_every_link_resolves(report_run):
     assert all(t.is_file() for t in targets), [t for t in targets if not t.is_file()]
     produced = {
         p.resolve()
-        for pattern in ("*/executive_dashboard.html", "*/meetings/*.html", "*/meetings/*.pdf")
+        for pattern in (
+            "*/executive_dashboard.html",
+            "*/meetings/*.html",
+            "*/meetings/*.pdf",
+            "*/executive_reports/*.html",
+            "*/executive_reports/*.pdf",
+        )
         for p in reports.glob(pattern)
     }
     assert len(produced) > 2
@@ -68,7 +77,7 @@ def test_index_links_every_report_and_every_link_resolves(report_run):
     assert (reports / "run_summary.json").resolve() in targets
     assert any(t.parent.name == "data_docs" for t in targets)
     periods = [s.attrs["data-period-key"] for s in index.find_all("section", data_period_key=True)]
-    assert periods == ["2566-P2", "2566-P1"]  # newest first
+    assert periods == ["2566-P3", "2566-P2", "2566-P1"]  # newest first
 
 
 def test_reports_wait_for_the_publish_gate():

@@ -20,6 +20,7 @@ from bma_pipeline import lineage
 from bma_pipeline.definitions import defs
 from bma_pipeline.fiscal import Period
 from bma_pipeline.reports.dashboard import render_dashboard
+from bma_pipeline.reports.executive_report import render_executive_reports
 from bma_pipeline.reports.freshness import fingerprinted_models, period_fingerprints
 from bma_pipeline.reports.index import unit_names
 from bma_pipeline.reports.meeting import render_meeting_reports
@@ -70,6 +71,17 @@ def test_the_meeting_packs_read_exactly_what_their_exposure_names(
     assert seen == set(lineage.exposure_models("meeting_reports"))
 
 
+def test_the_reports_to_the_executives_read_exactly_what_their_exposure_names(
+    report_run, monkeypatch, tmp_path
+):
+    seen = _reads(
+        report_run,
+        monkeypatch,
+        lambda wh: render_executive_reports(wh, PERIOD_KEY, tmp_path, pdf=False),
+    )
+    assert seen == set(lineage.exposure_models("executive_reports"))
+
+
 def test_the_run_summary_and_the_index_read_what_their_exposures_name(report_run, monkeypatch):
     assert _reads(report_run, monkeypatch, collect_summary) == set(
         lineage.exposure_models("run_summary")
@@ -83,10 +95,9 @@ def test_fingerprints_read_only_what_the_reports_read(report_run, monkeypatch):
     seen = _reads(
         report_run, monkeypatch, lambda wh: period_fingerprints(wh, [Period.from_key(PERIOD_KEY)])
     )
-    both = set(lineage.exposure_models("executive_dashboard")) | set(
-        lineage.exposure_models("meeting_reports")
-    )
-    assert seen == fingerprinted_models() <= both
+    period_reports = ("executive_dashboard", "meeting_reports", "executive_reports")
+    read = {name for report in period_reports for name in lineage.exposure_models(report)}
+    assert seen == fingerprinted_models() <= read
 
 
 @pytest.mark.parametrize(
@@ -94,6 +105,7 @@ def test_fingerprints_read_only_what_the_reports_read(report_run, monkeypatch):
     [
         ("executive_dashboard", {PUBLISHED}),
         ("meeting_reports", {PUBLISHED}),
+        ("executive_reports", {PUBLISHED}),
         ("run_summary", set()),
         (
             "report_index",
@@ -101,6 +113,7 @@ def test_fingerprints_read_only_what_the_reports_read(report_run, monkeypatch):
                 PUBLISHED,
                 dg.AssetKey("executive_dashboard"),
                 dg.AssetKey("meeting_reports"),
+                dg.AssetKey("executive_reports"),
                 dg.AssetKey("submission_feedback"),
                 dg.AssetKey("run_summary"),
             },

@@ -1,4 +1,4 @@
-"""The H–R meeting pack of one lead unit for 2566-P2 lists what the marts say about its
+"""The H–R meeting pack of one lead unit for 2566-P3 lists what the marts say about its
 policies: KPIs by assigned unit, supporting units late or missing, obstacles, decisions."""
 
 from __future__ import annotations
@@ -9,14 +9,14 @@ import pandas as pd
 import pytest
 
 from . import expected
-from .conftest import PERIOD_KEY, ReportRun, keep
+from .conftest import FISCAL_YEAR, PERIOD_KEY, PERIOD_NO, ReportRun, keep
 from .html import Element, parse_html
 
 
 @pytest.fixture(scope="module")
 def pack(report_run: ReportRun, output_dir) -> Element:
     path = report_run.period_dir / "meetings" / f"{report_run.meeting_unit}.html"
-    keep(path, output_dir, f"meeting_{report_run.meeting_unit}_2566-P2.html")
+    keep(path, output_dir, f"meeting_{report_run.meeting_unit}_{PERIOD_KEY}.html")
     return parse_html(path)
 
 
@@ -39,7 +39,9 @@ def marts(report_run: ReportRun) -> dict[str, pd.DataFrame]:
         )
         compliance = wh.query(
             "select unit_code, period_no, period_key, compliance_status "
-            "from marts.mart_submission_compliance where fiscal_year = 2566 and period_no <= 2"
+            "from marts.mart_submission_compliance "
+            "where fiscal_year = :fiscal_year and period_no <= :period_no",
+            {"fiscal_year": FISCAL_YEAR, "period_no": PERIOD_NO},
         )
         obstacles = wh.query(
             "select unit_code, kpi_code, obstacles from marts.mart_obstacles "
@@ -125,7 +127,7 @@ def test_pdf_is_printed_with_thai_text(report_run, output_dir):
 
     unit = report_run.meeting_unit
     path = report_run.period_dir / "meetings" / f"{unit}.pdf"
-    keep(path, output_dir, f"meeting_{unit}_2566-P2.pdf")
+    keep(path, output_dir, f"meeting_{unit}_{PERIOD_KEY}.pdf")
     reader = PdfReader(path)
     assert len(reader.pages) >= 2
     text = "".join(page.extract_text() for page in reader.pages[:2])

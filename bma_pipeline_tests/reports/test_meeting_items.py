@@ -13,6 +13,7 @@ PERIOD = Period(2566, 3)
 def _kpi_row(unit: str, role: str, ratio: float | None, status: str, attention_rank: int) -> dict:
     return {
         "policy_code": "P001",
+        "project_code": None,  # straight under the policy
         "kpi_code": "K0001",
         "kpi_th": "ไฟส่องสว่างที่ซ่อมแล้ว",
         "kpi_en": "Street lights repaired",

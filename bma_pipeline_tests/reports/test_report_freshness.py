@@ -4,7 +4,9 @@ changed since they were rendered (`reports.freshness`)."""
 from __future__ import annotations
 
 import shutil
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import dagster as dg
 import pytest
@@ -16,7 +18,8 @@ from bma_pipeline.warehouse import connect
 
 from .conftest import AS_OF, PERIOD_KEY, ReportRun
 
-P1, P2 = Period(2566, 1), Period(2566, 2)
+P1, P2, P3 = Period(2566, 1), Period(2566, 2), Period(2566, 3)
+REPORTS = ("executive_dashboard", "meeting_reports", "executive_reports")
 
 
 @pytest.fixture
@@ -56,9 +59,9 @@ def test_a_period_fingerprint_follows_its_marts_and_those_before_it(copied):
 
 def test_the_session_run_recorded_what_it_rendered(report_run):
     with report_run.read() as wh:
-        prints = period_fingerprints(wh, [P1, P2])
-    for period in (P1, P2):
-        for report in ("executive_dashboard", "meeting_reports"):
+        prints = period_fingerprints(wh, [P1, P2, P3])
+    for period in (P1, P2, P3):
+        for report in REPORTS:
             assert is_current(report_run.reports, period, report, prints[period.key])
 
 
@@ -66,7 +69,7 @@ def _report_metadata(result) -> dict[str, dict]:  # noqa: ANN001
     return {
         e.asset_key.to_user_string(): e.event_specific_data.materialization.metadata
         for e in result.get_asset_materialization_events()
-        if e.asset_key.to_user_string() in ("executive_dashboard", "meeting_reports")
+        if e.asset_key.to_user_string() in REPORTS
     }
 
 
@@ -84,9 +87,9 @@ def test_a_run_leaves_unchanged_earlier_periods_and_renders_changed_ones(copied)
 
     # No new file: period 1's marts are as they were, so only the run's period is rendered.
     metadata = rerun()
-    for name in ("executive_dashboard", "meeting_reports"):
+    for name in REPORTS:
         assert metadata[name]["periods"] == dg.TextMetadataValue(PERIOD_KEY)
-        assert metadata[name]["periods_unchanged"] == dg.TextMetadataValue(P1.key)
+        assert metadata[name]["periods_unchanged"] == dg.TextMetadataValue(f"{P1.key}, {P2.key}")
     assert p1_dashboard.read_text(encoding="utf-8") == "left as it was"
 
     # Period 1 changed after it was rendered (a late file, a correction): rendered again.
@@ -97,3 +100,77 @@ def test_a_run_leaves_unchanged_earlier_periods_and_renders_changed_ones(copied)
     )
     assert metadata["meeting_reports"]["periods"] == dg.TextMetadataValue(PERIOD_KEY)
     assert "ภาพรวม" in p1_dashboard.read_text(encoding="utf-8")
+
+
+def _files(folder: Path) -> dict[str, tuple[int, bytes]]:
+    """Every file under `folder` (fingerprint stamps included): mtime in ns and bytes."""
+    return {
+        p.relative_to(folder).as_posix(): (p.stat().st_mtime_ns, p.read_bytes())
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+# The revision lands just after the session run and the next run follows it, so nothing but the
+# revision is new to that run: a late file for P3 arriving meanwhile would rightly re-render P3.
+REVISED_AT = datetime(2023, 4, 20, 9, 0, 30)
+RERUN_AS_OF = "2023-04-20T09:01:00"
+
+
+def _revise_from_p4(landing: Path) -> Path:
+    """The sample revision's lead unit revises its policy again, in force from P4: its target
+    raised once more."""
+    from bma_pipeline.plans.workbook import write_plan_workbook
+    from bma_sample.catalogue import Revision, plan_of_year, sample_catalogue
+    from bma_sample.plans import _set_mtime
+
+    revision = Revision(effective_from=4, raised_to=60_000.0)
+    path = write_plan_workbook(
+        revision.apply(plan_of_year(sample_catalogue(), P3.fiscal_year)),
+        landing / revision.sender / "plans" / f"{P3.fiscal_year}_{revision.policy_code}_P4.xlsx",
+        "ปรับแผนปฏิบัติการ มีผลตั้งแต่งวดที่ 4",
+        created=REVISED_AT,
+    )
+    _set_mtime(path, REVISED_AT)
+    return path
+
+
+def test_a_revision_from_p4_renders_p4_and_leaves_the_reports_of_p1_to_p3(copied, tmp_path):
+    landing = tmp_path / "landing"
+    shutil.copytree(copied.landing, landing)
+    revision = _revise_from_p4(landing)
+    bangkok = ZoneInfo("Asia/Bangkok")
+    window = (
+        datetime.fromisoformat(AS_OF).replace(tzinfo=bangkok).timestamp(),
+        datetime.fromisoformat(RERUN_AS_OF).replace(tzinfo=bangkok).timestamp(),
+    )
+    arriving = [p for p in landing.rglob("*") if p.is_file() and window[0] < p.stat().st_mtime]
+    assert [p for p in arriving if window[0] < p.stat().st_mtime <= window[1]] == [revision]
+    before = {p.key: _files(copied.reports / p.key) for p in (P1, P2, P3)}
+    assert all(before.values())
+
+    result = run_pipeline(
+        landing, copied.warehouse, copied.reports, as_of=RERUN_AS_OF, quiet=True,
+        period="2566-P4",
+    )  # fmt: skip
+    assert result.success, [e.message for e in result.all_events if e.is_step_failure]
+
+    with connect(copied.warehouse, read_only=True) as wh:
+        revisions = wh.query(
+            "select change_type, old_value, new_value from marts.mart_plan_revisions "
+            "where effective_from = 4"
+        )
+    assert list(revisions["change_type"]) == ["target_raised"]  # the revision is in the marts
+    for period in (P1, P2, P3):
+        assert _files(copied.reports / period.key) == before[period.key], period.key
+    metadata = _report_metadata(result)
+    for name in REPORTS:
+        assert metadata[name]["periods"] == dg.TextMetadataValue("2566-P4")
+        assert metadata[name]["periods_unchanged"] == dg.TextMetadataValue(
+            f"{P1.key}, {P2.key}, {P3.key}"
+        )
+    p4 = copied.reports / "2566-P4"
+    assert (p4 / "executive_dashboard.html").is_file()
+    pack = (p4 / "meetings" / "DDS.html").read_text(encoding="utf-8")
+    assert 'data-change-type="target_raised"' in pack  # the P4 pack shows the new revision
+    assert (p4 / "executive_reports" / "DDS.html").is_file()

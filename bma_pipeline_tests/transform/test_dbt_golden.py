@@ -1102,6 +1102,7 @@ def test_exposures_name_the_marts_they_read(duckdb_build: DbtBuild):
     assert set(exposures) == {
         "executive_dashboard",
         "meeting_reports",
+        "executive_reports",
         "run_summary",
         "report_index",
         "bi_tools",
@@ -1125,6 +1126,11 @@ def test_exposures_name_the_marts_they_read(duckdb_build: DbtBuild):
         "dim_unit",
         "rpt_policy_lead_units",
         "rpt_most_lagging_policies",
+        "mart_project_progress",
+        "dim_project",
+        "mart_commitments",
+        "rpt_meetings_by_group",
+        "rpt_plan_revisions_on_agenda",
     }
     assert reads("meeting_reports") == {
         "fct_kpi_progress",
@@ -1138,6 +1144,24 @@ def test_exposures_name_the_marts_they_read(duckdb_build: DbtBuild):
         "dim_unit",
         "rpt_kpi_unit_attention",
         "rpt_kpi_units_by_status",
+        "mart_project_progress",
+        "dim_project",
+        "mart_meetings",
+        "rpt_commitments_followed_up",
+        "rpt_plan_revisions_on_agenda",
+    }
+    assert reads("executive_reports") == {
+        "mart_policy_progress",
+        "mart_meetings",
+        "mart_meeting_decisions",
+        "mart_meeting_attendance",
+        "mart_commitments",
+        "rpt_commitments_followed_up",
+        "dim_assignment",
+        "dim_dimension",
+        "dim_kpi",
+        "dim_policy",
+        "dim_unit",
     }
     assert reads("bi_tools") == set(MARTS)
     assert all(e["description"].strip() for e in exposures.values())

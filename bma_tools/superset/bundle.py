@@ -67,6 +67,11 @@ STATUS_COLORS = {
     "n_at_risk": "#F9A825",
     "n_off_track": "#C62828",
     "n_no_data": "#9E9E9E",
+    # series of the meetings chart
+    "n_held": "#2E7D32",
+    "n_late": "#F9A825",
+    "n_missing": "#C62828",
+    "n_pending": "#9E9E9E",
 }
 
 # The latest period whose deadline has passed for at least one unit.
@@ -301,6 +306,70 @@ MOST_LAGGING = Dataset(
     metrics=(PROGRESS, COUNT_METRIC),
 )
 
+MEETING_STATUS_TH = {
+    "held": "ประชุมตามกำหนด",
+    "late": "ประชุมล่าช้า",
+    "missing": "ไม่มีรายงานการประชุม",
+    "pending": "ยังไม่ถึงกำหนด",
+}
+MEETING_METRICS = tuple(
+    Metric(f"n_{status}", f"SUM(n_{status})", label) for status, label in MEETING_STATUS_TH.items()
+)
+
+MEETINGS_BY_GROUP = Dataset(
+    table_name="bma_meetings_by_group_current",
+    description="การประชุมหน่วยงานรับผิดชอบหลักกับหน่วยงานสนับสนุน ประชุมตามกำหนด ล่าช้า ไม่มีรายงาน "
+    "รายกลุ่มภารกิจและภาพรวม งวดล่าสุดที่ครบกำหนดส่ง (bi.rpt_meetings_by_group, from mart_meetings: "
+    "an H unit counts in the group of every policy it leads; the dashboard's and bi/sql's counts)",
+    sql=(
+        "select m.fiscal_year, m.period_no, m.period_key, m.group_code,\n"
+        f"       coalesce(d.name_th, '{CITY_NAME_TH}') as group_name_th,\n"
+        "       m.is_city, m.n_lead_units, m.n_held, m.n_late, m.n_missing, m.n_pending,\n"
+        "       m.mean_attendance_share\n"
+        "from bi.rpt_meetings_by_group m\n"
+        "left join bi.dim_group d on d.group_code = m.group_code\n"
+        f"join ({CURRENT_PERIOD_SQL}) c\n"
+        "  on c.fiscal_year = m.fiscal_year and c.period_no = m.period_no"
+    ),
+    columns=(
+        *_GROUP_KEYS,
+        Column("n_lead_units", "INTEGER", "หน่วยงานรับผิดชอบหลัก"),
+        Column("n_held", "INTEGER", MEETING_STATUS_TH["held"]),
+        Column("n_late", "INTEGER", MEETING_STATUS_TH["late"]),
+        Column("n_missing", "INTEGER", MEETING_STATUS_TH["missing"]),
+        Column("n_pending", "INTEGER", MEETING_STATUS_TH["pending"]),
+        Column("mean_attendance_share", "DOUBLE PRECISION", "สัดส่วนผู้เข้าร่วมประชุมเฉลี่ย"),
+    ),
+    metrics=(*MEETING_METRICS, COUNT_METRIC),
+)
+
+OVERDUE_COMMITMENTS = Dataset(
+    table_name="bma_overdue_commitments_current",
+    description="หน่วยงานที่มีเรื่องที่รับไปดำเนินการเกินกำหนด ณ สิ้นงวดล่าสุดที่ครบกำหนดส่ง "
+    "(bi.mart_commitments, status_at_period_end = overdue; the dashboard's and bi/sql's list)",
+    sql=(
+        "select c.period_key, c.owner_unit as unit_code, u.name_th as unit_name_th,\n"
+        "       count(*) as n_overdue, max(c.days_overdue_at_period_end) as max_days_overdue\n"
+        "from bi.mart_commitments c\n"
+        "left join bi.dim_unit u on u.unit_code = c.owner_unit\n"
+        f"join ({CURRENT_PERIOD_SQL}) p\n"
+        "  on p.fiscal_year = c.fiscal_year and p.period_no = c.period_no\n"
+        "where c.status_at_period_end = 'overdue'\n"
+        "group by c.period_key, c.owner_unit, u.name_th"
+    ),
+    columns=(
+        Column("period_key", "VARCHAR", "งวด"),
+        Column("unit_code", "VARCHAR", "รหัสหน่วยงาน"),
+        Column("unit_name_th", "VARCHAR", "หน่วยงานผู้รับผิดชอบ"),
+        Column("n_overdue", "BIGINT", "เรื่องที่เกินกำหนด"),
+        Column("max_days_overdue", "INTEGER", "เกินกำหนดนานสุด (วัน)"),
+    ),
+    metrics=(
+        Metric("overdue", "SUM(n_overdue)", "เรื่องที่เกินกำหนด"),
+        COUNT_METRIC,
+    ),
+)
+
 DATASETS = (
     GROUP_PROGRESS,
     GROUP_TREND,
@@ -308,6 +377,8 @@ DATASETS = (
     KEY_PROJECTS,
     MOST_LAGGING,
     DISTRICT_COMPLIANCE,
+    MEETINGS_BY_GROUP,
+    OVERDUE_COMMITMENTS,
 )
 
 
@@ -443,6 +514,7 @@ def _table_query(columns: list[str], order_by: list[tuple[str, bool]], limit: in
 
 
 _STATUS_METRICS = [m.name for m in POLICY_STATUS_METRICS]
+_MEETING_METRICS = [m.name for m in MEETING_METRICS]
 _POLICY_TABLE = [
     "policy_code",
     "title_th",
@@ -629,11 +701,64 @@ CHARTS = (
     ),
 )
 
+CHARTS = (
+    *CHARTS,
+    Chart(
+        key="meetings_by_group",
+        title="การประชุมหน่วยงานหลักกับหน่วยงานสนับสนุน รายกลุ่มภารกิจ",
+        description="ประชุมตามกำหนด ล่าช้า ไม่มีรายงานการประชุม ยังไม่ถึงกำหนด รายกลุ่มภารกิจและภาพรวม "
+        "งวดล่าสุด (หน่วยงานหลักนับในกลุ่มของทุกนโยบายที่รับผิดชอบ ภาพรวมนับหน่วยงานละครั้ง)",
+        viz_type="echarts_timeseries_bar",
+        dataset=MEETINGS_BY_GROUP,
+        params=_bar_params(
+            "group_name_th",
+            _MEETING_METRICS,
+            stack="Stack",
+            orientation="horizontal",
+            x_axis_title="",
+            y_axis_title="จำนวนหน่วยงานรับผิดชอบหลัก",
+            show_value=False,
+        ),
+        query={
+            "columns": [_axis("group_name_th")],
+            "metrics": _MEETING_METRICS,
+            "orderby": [[_MEETING_METRICS[0], False]],
+            "row_limit": 1000,
+            "post_processing": _pivot("group_name_th", _MEETING_METRICS),
+        },
+    ),
+    Chart(
+        key="overdue_commitments",
+        title="หน่วยงานที่มีเรื่องที่รับไปดำเนินการเกินกำหนดมากที่สุด",
+        description="จำนวนเรื่องที่รับไปดำเนินการจากการประชุมที่เกินกำหนด ณ สิ้นงวดล่าสุด รายหน่วยงานผู้รับผิดชอบ "
+        "(10 หน่วยงานแรก)",
+        viz_type="echarts_timeseries_bar",
+        dataset=OVERDUE_COMMITMENTS,
+        params=_bar_params(
+            "unit_name_th",
+            ["overdue"],
+            orientation="horizontal",
+            x_axis_title="",
+            y_axis_title="",
+            show_legend=False,
+            row_limit=10,
+        ),
+        query={
+            "columns": [_axis("unit_name_th")],
+            "metrics": ["overdue"],
+            "orderby": [["overdue", False]],
+            "row_limit": 10,
+            "post_processing": _pivot("unit_name_th", ["overdue"]),
+        },
+    ),
+)
+
 # Dashboard rows: (chart key, width of 12), height in grid units.
 LAYOUT: tuple[tuple[tuple[str, int], ...], ...] = (
     (("city_progress", 3), ("group_progress", 4), ("progress_trend", 5)),
     (("policy_status_by_dimension", 7), ("district_compliance_summary", 5)),
     (("key_projects", 6), ("lagging_policies", 6)),
+    (("meetings_by_group", 6), ("overdue_commitments", 6)),
     (("district_compliance_table", 12),),
 )
 ROW_HEIGHT = 60

@@ -1,12 +1,14 @@
-"""Rendered reports as assets: the executive dashboard, the H units' meeting packs, the index.
+"""Rendered reports as assets: the executive dashboard, the H units' meeting packs, their reports
+of the meetings to the executives, the index.
 
-Thin wrappers over `bma_pipeline.reports`. The dashboard and the meeting packs are partitioned
-by period: a run renders its partition's period, and re-renders the earlier periods of the
-same fiscal year whose marts changed since they were rendered (late files count; see
-`reports.freshness`); PDFs only for the partition's period. No `from __future__ import
-annotations` here: Dagster reads the annotations of the asset functions.
+Thin wrappers over `bma_pipeline.reports`. The dashboard, the meeting packs and the reports to
+the executives are partitioned by period: a run renders its partition's period, and re-renders
+the earlier periods of the same fiscal year whose marts changed since they were rendered (late
+files count; see `reports.freshness`); PDFs only for the partition's period. No
+`from __future__ import annotations` here: Dagster reads the annotations of the asset functions.
 """
 
+from collections.abc import Callable
 from pathlib import Path
 
 import dagster as dg
@@ -21,6 +23,7 @@ from bma_pipeline.defs.transform.translator import BmaDbtTranslator
 from bma_pipeline.fiscal import Period
 from bma_pipeline.reports.common import periods_to_render
 from bma_pipeline.reports.dashboard import render_dashboard
+from bma_pipeline.reports.executive_report import render_executive_reports
 from bma_pipeline.reports.freshness import (
     forget_rendered,
     is_current,
@@ -28,7 +31,7 @@ from bma_pipeline.reports.freshness import (
     record_rendered,
 )
 from bma_pipeline.reports.index import render_index, unit_names
-from bma_pipeline.reports.meeting import default_workers, render_meeting_reports
+from bma_pipeline.reports.meeting import MeetingResult, default_workers, render_meeting_reports
 from bma_pipeline.warehouse import Warehouse
 
 
@@ -166,65 +169,134 @@ def meeting_reports(
     warehouse: WarehouseResource,
     settings: PipelineSettings,
 ) -> dg.MaterializeResult:
-    metadata: dict[str, dg.RawMetadataValue] = {}
+    workers = config.pdf_workers or default_workers()
+
+    def render(wh: Warehouse, period: Period, pdf: bool) -> MeetingResult:
+        return render_meeting_reports(
+            wh,
+            period.key,
+            settings.reports_path,
+            pdf=config.pdf and (config.pdf_all_periods or pdf),
+            pdf_units=config.pdf_units or None,
+            workers=workers,
+            html_workers=config.html_workers,
+            generated_at=_as_of_label(settings),
+        )
+
+    metadata = _render_unit_reports(
+        context, warehouse, settings, "meeting_reports", render, config.pdf_all_periods
+    )
+    return dg.MaterializeResult(metadata={**metadata, "pdf_workers": workers})
+
+
+def _render_unit_reports(
+    context: dg.AssetExecutionContext,
+    warehouse: WarehouseResource,
+    settings: PipelineSettings,
+    report: str,
+    render: Callable[[Warehouse, Period, bool], MeetingResult],
+    every_period: bool = False,
+) -> dict[str, object]:
+    """Render a per-H-unit report (`render(wh, period, is_run_period)`) for each period to
+    render, stamping each period once written; the metadata of what was written."""
+    metadata: dict[str, object] = {}
     n_html = n_pdf = 0
     pdf_seconds = 0.0
-    workers = config.pdf_workers or default_workers()
     reports = settings.reports_path
     with (
         warehouse.connect(read_only=True) as wh,
-        report_output("the meeting packs", reports),
+        report_output(f"the {report.replace('_', ' ')}", reports),
     ):
-        periods, prints, unchanged = _to_render(
-            context, wh, settings, "meeting_reports", every_period=config.pdf_all_periods
-        )
+        periods, prints, unchanged = _to_render(context, wh, settings, report, every_period)
         for period in periods:
-            forget_rendered(reports, period, "meeting_reports")
-            context.log.info(f"meeting packs of {period.key}: rendering")
-            result = render_meeting_reports(
-                wh,
-                period.key,
-                reports,
-                pdf=config.pdf and (config.pdf_all_periods or period == periods[-1]),
-                pdf_units=config.pdf_units or None,
-                workers=workers,
-                html_workers=config.html_workers,
-                generated_at=_as_of_label(settings),
-            )
+            forget_rendered(reports, period, report)
+            context.log.info(f"{report} of {period.key}: rendering")
+            result = render(wh, period, period == periods[-1])
             if result.pdf_unavailable:
                 context.log.warning(result.pdf_unavailable)
                 metadata["pdf_unavailable"] = result.pdf_unavailable
-            record_rendered(reports, period, "meeting_reports", prints[period.key])
-            context.log.info(f"meeting packs of {period.key}: {len(result.html)} HTML")
+            record_rendered(reports, period, report, prints[period.key])
+            context.log.info(f"{report} of {period.key}: {len(result.html)} HTML")
             n_html += len(result.html)
             n_pdf += len(result.pdf)
             pdf_seconds += result.pdf_seconds
             if result.html:
                 folder = result.html[0].parent.resolve()
                 metadata[f"folder_{period.key}"] = dg.MetadataValue.path(str(folder))
-    context.log.info(f"meeting packs: {n_html} HTML, {n_pdf} PDF ({pdf_seconds:.1f}s for PDFs)")
+    context.log.info(f"{report}: {n_html} HTML, {n_pdf} PDF ({pdf_seconds:.1f}s for PDFs)")
     metadata.update(
         {
             **_freshness_metadata(periods, unchanged),
             "n_html": n_html,
             "n_pdf": n_pdf,
             "pdf_seconds": round(pdf_seconds, 1),
-            "pdf_workers": workers,
         }
     )
-    return dg.MaterializeResult(metadata=metadata)
+    return metadata
+
+
+class ExecutiveReportsConfig(dg.Config):
+    """Which reports to the executives also get a PDF (WeasyPrint takes ~1 s a report)."""
+
+    pdf: bool = Field(
+        default=False,
+        description="print the reports to PDF too: the bi-monthly rollup schedule does; runs "
+        "started by landing files write HTML only",
+    )
+    pdf_units: list[str] = Field(
+        default_factory=list, description="H unit codes that get a PDF; empty = every H unit"
+    )
+    pdf_workers: int = Field(
+        default=0, description="processes rendering PDFs; 0 = one per CPU, at most 4"
+    )
+
+
+@dg.asset(
+    group_name="reports",
+    description="Report of each lead (H) unit's meeting with its supporting (R) units to the "
+    "executives (รายงานการประชุมเสนอผู้บริหาร), per period (<reports>/<period>/executive_reports/"
+    "<unit>.html and .pdf): the period's figures for its policies, the meeting and who attended, "
+    "the decisions, the new commitments and what became of the earlier ones.",
+    kinds={"html", "pdf"},
+    owners=[OWNER],
+    partitions_def=period_partitions,
+    pool=WAREHOUSE_POOL,
+    deps=_published_reads("executive_reports"),
+)
+def executive_reports(
+    context: dg.AssetExecutionContext,
+    config: ExecutiveReportsConfig,
+    warehouse: WarehouseResource,
+    settings: PipelineSettings,
+) -> dg.MaterializeResult:
+    workers = config.pdf_workers or default_workers()
+
+    def render(wh: Warehouse, period: Period, pdf: bool) -> MeetingResult:
+        return render_executive_reports(
+            wh,
+            period.key,
+            settings.reports_path,
+            pdf=config.pdf and pdf,
+            pdf_units=config.pdf_units or None,
+            workers=workers,
+            generated_at=_as_of_label(settings),
+        )
+
+    metadata = _render_unit_reports(context, warehouse, settings, "executive_reports", render)
+    return dg.MaterializeResult(metadata={**metadata, "pdf_workers": workers})
 
 
 @dg.asset(
     group_name="reports",
     description="<reports>/index.html: links to every report of every period — dashboards, "
-    "meeting packs, feedback files, data docs and the run summary.",
+    "meeting packs, reports to the executives, feedback files, data docs and the run summary.",
     kinds={"html"},
     owners=[OWNER],
     pool=WAREHOUSE_POOL,
     deps=[
         executive_dashboard,
         meeting_reports,
+        executive_reports,
         dg.AssetKey(["submission_feedback"]),
         dg.AssetKey(["run_summary"]),
         *_published_reads("report_index"),

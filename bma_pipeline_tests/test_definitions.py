@@ -40,11 +40,16 @@ MARTS = {
     "mart_plan_revisions",
     "mart_meetings",
     "mart_commitments",
+    "mart_meeting_decisions",
+    "mart_meeting_attendance",
     "rpt_policy_lead_units",
     "rpt_most_lagging_policies",
     "rpt_kpi_unit_attention",
     "rpt_kpi_units_by_status",
     "rpt_submission_file_row_counts",
+    "rpt_commitments_followed_up",
+    "rpt_plan_revisions_on_agenda",
+    "rpt_meetings_by_group",
 }
 
 

@@ -198,11 +198,10 @@ def run_pipeline(
 def _cmd_generate(args: argparse.Namespace) -> int:
     from bma_sample.submissions import generate_submissions
 
-    out = preflight.writable_folder(Path(args.out), "landing folder", "--out")
+    out = preflight.writable_folder(Path(args.out), "landing folder", "--out").resolve()
     report = generate_submissions(
         out, args.fiscal_year, parse_period_range(args.periods), args.seed
     )
-    out = Path(args.out).resolve()
     for path in report.plan_files:
         print(f"plan: {path.relative_to(out)}")
     n_minutes = len(report.minutes.files_written) if report.minutes else 0
@@ -476,7 +475,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     chk = sub.add_parser(
         "check",
-        help="say what intake would accept from a file, touching no warehouse",
+        help="say what intake would accept from a file (reads the plan in force, writes nothing)",
         parents=[common],
     )
     chk.add_argument("file", help="the CSV/XLSX file a unit is about to send")
@@ -503,7 +502,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     pchk = sub.add_parser(
         "check-plan",
-        help="say what plan intake would accept from a plan, touching no warehouse",
+        help="say what plan intake would accept from a plan (reads the warehouse, writes nothing)",
         parents=[common],
     )
     pchk.add_argument("file", help="the plan workbook a unit is about to send")

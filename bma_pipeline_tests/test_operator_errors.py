@@ -147,6 +147,15 @@ def test_generate_names_an_output_folder_it_cannot_create(tmp_path, capsys):
     assert f"landing folder {out} cannot be created" in _error_line(capsys)
 
 
+def test_generate_into_a_relative_folder_as_make_demo_does(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["generate", "--periods", "1", "--out", "data/landing"]) == 0
+    out = capsys.readouterr().out
+    assert "plan: SED/plans/2566_city_plan.xlsx" in out
+    assert f"into {tmp_path / 'data' / 'landing'}" in out
+    assert (tmp_path / "data" / "landing" / "SED" / "plans" / "2566_city_plan.xlsx").is_file()
+
+
 def test_debug_keeps_the_traceback(places, tmp_path, monkeypatch):
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "no_such_home"))
     with pytest.raises(OperatorError, match="does not exist"):

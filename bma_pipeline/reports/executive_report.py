@@ -1,7 +1,7 @@
 """The report of each lead (H) unit's H–R meeting to the BMA executives (รายงานการประชุมเสนอ
 ผู้บริหาร), per period: HTML, and the same document as PDF (WeasyPrint, A4 portrait).
 
-What the executives read of a meeting (DOMAIN.md §7): the period's figures for the policies the
+What the executives read of a meeting (docs/DOMAIN.md §7): the period's figures for the policies the
 unit leads; the meeting itself (held, late, missing; its date) and who of its supporting (R) units
 was present; the decisions; the new commitments; and what became of the commitments of earlier
 meetings (the same list, in the same order, as the meeting pack opens with:

@@ -1,4 +1,4 @@
--- Policy × dimension (many-to-many: a policy carries up to four), from each policy's latest version
+-- Policy × dimension (many-to-many: a policy carries one or more), from each policy's latest version
 -- in force; is_primary marks the first listed, the one a policy counts under.
 with latest as (
     select

@@ -1,7 +1,7 @@
 -- Every change a plan version made to a policy against the version it replaced (docs/DOMAIN.md §6):
 -- kpi_added, kpi_retired, unit_added, unit_removed (with role), target_raised, target_lowered (old,
 -- new annual target), period_targets_changed — with the version's sender, received time and the
--- period it is in force from. What an H unit's meeting pack lists as changes to the action plan.
+-- period it is in force from. The meeting packs list them through rpt_plan_revisions_on_agenda.
 with revisions as (
     select
         fiscal_year,

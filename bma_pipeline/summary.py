@@ -23,6 +23,7 @@ class RunSummary:
     rows_accepted: int
     rows_quarantined: int
     rows_pending_validation: int  # rows of ingested files validation has not run on yet
+    rows_superseded: int  # rows of partial files their whole version replaced
     latest_period: str | None  # the latest period with any accepted value
     compliance: dict[str, dict[str, int]]  # period_key → status → units
     group_progress: dict[str, float | None]  # group_code (and CITY) → progress_pct, latest period
@@ -46,7 +47,8 @@ def collect_summary(wh: Warehouse) -> RunSummary:
         select coalesce(sum(n_rows_received), 0) as received,
                coalesce(sum(n_rows_accepted), 0) as accepted,
                coalesce(sum(n_rows_quarantined), 0) as quarantined,
-               coalesce(sum(n_rows_pending_validation), 0) as pending
+               coalesce(sum(n_rows_pending_validation), 0) as pending,
+               coalesce(sum(n_rows_superseded), 0) as superseded
         from marts.rpt_submission_file_row_counts
         """
     ).iloc[0]
@@ -97,6 +99,7 @@ def collect_summary(wh: Warehouse) -> RunSummary:
         rows_accepted=int(rows["accepted"]),
         rows_quarantined=int(rows["quarantined"]),
         rows_pending_validation=int(rows["pending"]),
+        rows_superseded=int(rows["superseded"]),
         latest_period=latest_key,
         compliance=compliance,
         group_progress=group_progress,
@@ -157,6 +160,10 @@ def format_summary(summary: RunSummary) -> str:
     ]
     if summary.rows_pending_validation:
         lines.append(f"  rows not validated {summary.rows_pending_validation:>7}")
+    if summary.rows_superseded:
+        lines.append(
+            f"  rows superseded    {summary.rows_superseded:>7}   (partial files replaced)"
+        )
     lines.append("  submissions (units per period):")
     for period_key, counts in summary.compliance.items():
         statuses = ("on_time", "late", "missing", "pending")

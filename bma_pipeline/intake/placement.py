@@ -89,6 +89,21 @@ def periods_of_files(wh: Warehouse) -> dict[int, Period]:
     }
 
 
+def reported_period_keys(wh: Warehouse) -> frozenset[str]:
+    """The period keys that stored submission rows report (plausible ones only)."""
+    if not wh.table_exists("raw", "submission_rows"):
+        return frozenset()
+    low, high = PLAUSIBLE_YEARS
+    found = wh.query(
+        "select distinct fiscal_year, period_no from raw.submission_rows "
+        f"where fiscal_year between {low} and {high} and period_no between 1 and {PERIODS_PER_YEAR}"
+    )
+    return frozenset(
+        Period(int(y), int(p)).key
+        for y, p in zip(found["fiscal_year"], found["period_no"], strict=True)
+    )
+
+
 def place(rows: pd.DataFrame | None, received_at: datetime) -> Placement:
     period = period_of_rows(rows) if rows is not None else None
     if period is not None:

@@ -22,6 +22,7 @@ from bma_pipeline.validation.apply import validate_pending_files
 from bma_pipeline.validation.invariants import ledger_balance
 from bma_pipeline.warehouse import connect
 from bma_sample.catalogue import sample_catalogue
+from bma_sample.plans import write_sample_plans
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 HEADER = "รหัสหน่วยงาน,ปีงบประมาณ,งวดที่,รหัสตัวชี้วัด,ผลการดำเนินงาน\n"
@@ -301,6 +302,8 @@ def test_a_file_half_written_when_intake_runs_ends_with_the_control_s_figures(tm
     whole, half = submission_1001_p3()
 
     control = tmp_path / "control"
+    catalog = sample_catalogue()
+    write_sample_plans(control / "landing", 2566, catalog, revision=None)  # the plan in force
     land(control / "landing", whole, mtime=WHOLE_RECEIVED)
     _run(control / "landing", str(control / "w.duckdb"), control / "reports")
     expected = figures_1001_p3(str(control / "w.duckdb"))
@@ -309,6 +312,7 @@ def test_a_file_half_written_when_intake_runs_ends_with_the_control_s_figures(tm
     assert expected["accepted_rows"] == 104
 
     landing, warehouse, reports = tmp_path / "landing", str(tmp_path / "w.duckdb"), tmp_path
+    write_sample_plans(landing, 2566, catalog, revision=None)
     # 1. Half on disk, written just now. The long interval keeps the file inside it however
     #    slowly this machine starts the run: recorded `incomplete`, no row taken.
     path = land(landing, half, mtime=time.time())
@@ -333,5 +337,14 @@ def test_a_file_half_written_when_intake_runs_ends_with_the_control_s_figures(tm
         assert [(f[2], f[6]) for f in files(wh)] == [
             ("superseded_partial", 52),
             ("ingested", 104),
+        ]
+        # Every stored row is accounted for: the half file's 52 are superseded, not lost.
+        counts = wh.query(
+            "select outcome, n_rows_received, n_rows_accepted, n_rows_superseded "
+            "from marts.rpt_submission_file_row_counts order by file_id"
+        )
+        assert counts.values.tolist() == [
+            ["superseded_partial", 52, 0, 52],
+            ["ingested", 104, 104, 0],
         ]
     assert figures_1001_p3(warehouse) == expected

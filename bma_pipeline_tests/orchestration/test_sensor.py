@@ -73,16 +73,38 @@ def _workbook(landing: Path, relative: str, kind, frames: dict, received: dateti
     os.utime(path, (stamp, stamp))
 
 
-def test_a_plan_runs_every_period_it_takes_effect_in_and_minutes_their_meetings(tmp_path):
+def test_a_plan_runs_the_reported_periods_it_changes_and_minutes_their_meetings(tmp_path):
     landing = tmp_path / "landing"
     revision = {"plan": pd.DataFrame([{"fiscal_year": 2566, "effective_from": 4}])}
     _workbook(landing, "DDS/plans/p123_from_p4.xlsx", PLAN, revision, datetime(2023, 3, 20))
     meeting = {"meeting": pd.DataFrame([{"period_key": "2566-P3", "meeting_date": None}])}
     _workbook(landing, "DDS/meetings/2566-P3.xlsx", MINUTES, meeting, datetime(2023, 4, 12))
+    # No period from P4 on is reported yet: the plan runs the one it takes effect in.
     first = _evaluate(landing, None)
-    keys = sorted(r.partition_key for r in first.run_requests)
-    assert keys == ["2566-P3", "2566-P4", "2566-P5", "2566-P6"]
+    assert sorted(r.partition_key for r in first.run_requests) == ["2566-P3", "2566-P4"]
     assert _evaluate(landing, first.cursor).run_requests == []
+
+    # Reports for P4 and P5 arrive with a second revision: it runs both, P6 waits for its files.
+    _write(landing / "1001" / "p4.csv", HEADER + "1001,2566,4,K0001,5\n", datetime(2023, 6, 2))
+    _write(landing / "1001" / "p5.csv", HEADER + "1001,2566,5,K0001,6\n", datetime(2023, 8, 2))
+    _workbook(landing, "DDS/plans/p123_from_p4_rev.xlsx", PLAN, revision, datetime(2023, 8, 3))
+    second = _evaluate(landing, first.cursor)
+    assert {r.partition_key: r.tags["bma/files"] for r in second.run_requests} == {
+        "2566-P4": "2",
+        "2566-P5": "2",
+    }
+
+
+def test_a_plan_runs_the_periods_the_warehouse_already_reports(tmp_path):
+    landing = tmp_path / "landing"
+    _write(landing / "1001" / "p2.csv", HEADER + "1001,2566,2,K0001,5\n", datetime(2023, 2, 3))
+    _write(landing / "1001" / "p5.csv", HEADER + "1001,2566,5,K0001,6\n", datetime(2023, 8, 2))
+    with connect(tmp_path / "w.duckdb") as wh:
+        ingest_landing(wh, landing, {"1001"}, settle_seconds=0)
+    revision = {"plan": pd.DataFrame([{"fiscal_year": 2566, "effective_from": 4}])}
+    _workbook(landing, "DDS/plans/from_p4.xlsx", PLAN, revision, datetime(2023, 8, 20))
+    found = _evaluate(landing, None)
+    assert [r.partition_key for r in found.run_requests] == ["2566-P5"]
 
 
 def test_workbooks_their_ledgers_hold_request_nothing(tmp_path):

@@ -187,6 +187,7 @@ def test_every_files_rows_are_accepted_quarantined_or_pending(duckdb_build: DbtB
             row["n_rows_quarantined"],
             row["n_rows_pending_validation"],
         ] == counts, file_id
+        assert row["n_rows_superseded"] == 0, file_id  # no partial file in the golden landing
 
 
 def test_run_summary_counts_accepted_rows_as_the_marts_do(duckdb_build: DbtBuild):

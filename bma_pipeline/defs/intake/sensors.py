@@ -1,6 +1,7 @@
 """The landing sensor: each new or changed whole file triggers one run for each period it
-touches — a submission its period, a plan every period it takes effect in, minutes the
-meeting's period.
+touches — a submission its period, a plan every period it takes effect in that has been
+reported (stored rows or files arriving in the same tick; its first period when none has),
+minutes the meeting's period.
 
 The ledger is the record of what has been seen: a file whose path, size and modification
 time (or, for a touched file or an older record without an mtime, whose bytes) the ledger
@@ -39,7 +40,13 @@ from bma_pipeline.intake.ledger import (
     received_at_of,
     signature_of,
 )
-from bma_pipeline.intake.placement import BY_RECEIVED_TIME, Placement, place_file, place_workbook
+from bma_pipeline.intake.placement import (
+    BY_RECEIVED_TIME,
+    Placement,
+    place_file,
+    place_workbook,
+    reported_period_keys,
+)
 
 # A tick waits this long for a run holding the warehouse before it skips (ticks are ~60 s apart).
 LEDGER_LOCK_TIMEOUT_S = 2.0
@@ -84,6 +91,7 @@ def evaluate_landing(
     now = time.time() if now is None else now
     result = LandingEvaluation([], {}, [])
     changed: dict[str, list[str]] = defaultdict(list)
+    plans: list[tuple[str, list[str]]] = []  # (file@signature, the periods it takes effect in)
     paths = list(iter_landing_paths(landing)) if landing.is_dir() else []
     for path in paths:
         relative = path.relative_to(landing).as_posix()
@@ -102,8 +110,19 @@ def evaluate_landing(
         result.cursor[relative] = signature
         if not path.is_symlink() and ledger.holds_bytes(relative, size, path):
             continue
-        for key in _partition_keys(path, relative, kind, max_bytes, result.notes):
+        keys = _partition_keys(path, relative, kind, max_bytes, result.notes)
+        if kind is not None and kind.name == "plan":
+            plans.append((f"{relative}@{signature}", keys))
+            continue
+        for key in keys:
             changed[key].append(f"{relative}@{signature}")
+    # A plan changes the periods from the one it takes effect in; of those, the ones already
+    # reported (stored or arriving now) need a run. Later periods run when their files come
+    # and read the plan then in force; a plan ahead of every report runs its first period.
+    reported = submissions.reported_periods | set(changed)
+    for file, keys in plans:
+        for key in [key for key in keys if key in reported] or keys[:1]:
+            changed[key].append(file)
     result.run_requests = [
         dg.RunRequest(
             run_key=f"{period}:{hashlib.sha1('|'.join(sorted(files)).encode()).hexdigest()[:16]}",
@@ -155,7 +174,9 @@ def read_ledgers(warehouse: WarehouseResource) -> dict[str, LedgerView]:
     """
     try:
         with warehouse.connect(read_only=True, lock_timeout_s=LEDGER_LOCK_TIMEOUT_S) as wh:
-            views = {"": read_ledger_view(wh)}
+            submissions = read_ledger_view(wh)
+            submissions.reported_periods = reported_period_keys(wh)
+            views = {"": submissions}
             views.update({kind.name: read_ledger_view(wh, kind.files) for kind in WORKBOOKS})
             return views
     except FileNotFoundError:

@@ -76,7 +76,7 @@ meetings_counted as (
         sum(case when meeting_status = 'late' then 1 else 0 end) as n_late,
         sum(case when meeting_status = 'missing' then 1 else 0 end) as n_missing,
         sum(case when meeting_status = 'pending' then 1 else 0 end) as n_pending,
-        avg(attendance_share) as mean_attendance_share
+        {{ exact_mean('attendance_share') }} as mean_attendance_share
     from meetings_of_groups
     group by fiscal_year, period_no, period_key, group_code, is_city
 )

@@ -1,8 +1,9 @@
--- Rows of every received file: received, accepted, quarantined and still pending validation.
+-- Rows of every received file: received, accepted, quarantined, still pending validation, and
+-- superseded (a partial file whose whole version arrived at the same path, DOMAIN §3).
 -- The one count of accepted rows (the run summary's, the compliance mart's): a row of an
 -- ingested file that validation has run on, with no quarantine entry
 -- (int_submission_rows_accepted). A row of a file not validated yet has passed nothing, so it is
--- pending, not accepted; received = accepted + quarantined + pending for every file.
+-- pending, not accepted; received = accepted + quarantined + pending + superseded for every file.
 with files as (
     select
         file_id,
@@ -54,7 +55,12 @@ files_counted as (
             when files.outcome = 'ingested' and files.validated_at is null
                 then coalesce(rows_received.n_rows_received, 0)
             else 0
-        end as n_rows_pending_validation
+        end as n_rows_pending_validation,
+        case
+            when files.outcome = 'superseded_partial'
+                then coalesce(rows_received.n_rows_received, 0)
+            else 0
+        end as n_rows_superseded
     from files
     left join rows_received
         on files.file_id = rows_received.file_id
@@ -74,5 +80,6 @@ select
     cast(n_rows_received as integer) as n_rows_received,
     cast(n_rows_accepted as integer) as n_rows_accepted,
     cast(n_rows_quarantined as integer) as n_rows_quarantined,
-    cast(n_rows_pending_validation as integer) as n_rows_pending_validation
+    cast(n_rows_pending_validation as integer) as n_rows_pending_validation,
+    cast(n_rows_superseded as integer) as n_rows_superseded
 from files_counted

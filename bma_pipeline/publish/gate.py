@@ -100,6 +100,7 @@ class GateResult:
     report_path: Path | None = None
     rows: list[ResultRow] = field(default_factory=list)
     context: Any = field(default=None, repr=False)  # the GX context holding the results
+    hint: str | None = None  # what a failure most likely means (no plan in force)
 
     @property
     def passed(self) -> bool:
@@ -257,16 +258,35 @@ def run_gate(wh: Warehouse, report_dir: Path | None = None) -> GateResult:
                 or None
             )
             broken = _raised(outcome.exception_info)
-            count = outcome.result.get("unexpected_count", outcome.result.get("observed_value"))
-            observed = f"error: {broken}" if broken else f"{count} unexpected"
+            if broken:
+                observed = f"error: {broken}"
+            elif "unexpected_count" in outcome.result:
+                observed = f"{outcome.result['unexpected_count']} unexpected"
+            else:
+                observed = f"observed {outcome.result.get('observed_value')}"
             ok = bool(outcome.success) and broken is None
             result.evaluated += 1
             rows.append((table, config.type, column or "", ok, "" if ok else observed))
             if not ok:
                 result.failures.append(Failure(table, config.type, column, observed))
+    if result.failures:
+        result.hint = no_plan_hint(wh)
     if report_dir is not None:
         write_docs(result, report_dir)
     return result
+
+
+def no_plan_hint(wh: Warehouse) -> str | None:
+    """Why the marts are empty when no action plan is in force, or None when one is."""
+    if wh.table_exists("plans", "policy_in_force") and wh.scalar(
+        "select count(*) from plans.policy_in_force"
+    ):
+        return None
+    return (
+        "no action plan is in force: the landing holds no accepted plan workbook "
+        "(<unit>/plans/*.xlsx, docs/DOMAIN.md §8), so no unit owes a file and no figure has a "
+        "target; raw.plan_files lists the plans received and why each was not taken"
+    )
 
 
 def write_docs(result: GateResult, report_dir: Path) -> Path:

@@ -109,3 +109,15 @@ def test_a_failing_dbt_test_keeps_the_previous_build(tmp_path):
     assert any("unique" in e.check_name and "unit_code" in e.check_name for e in failed_checks)
     published = {e.asset_key for e in result.get_asset_materialization_events()}
     assert dg.AssetKey(["bi", "published_marts"]) not in published
+
+
+def test_a_failure_with_no_plan_in_force_says_so(tmp_path):
+    from bma_pipeline.publish.gate import no_plan_hint
+
+    with connect(tmp_path / "w.duckdb") as wh:
+        assert "no action plan is in force" in no_plan_hint(wh)  # no plans schema at all
+        wh.execute("create schema plans")
+        wh.execute("create table plans.policy_in_force (policy_code varchar)")
+        assert "raw.plan_files" in no_plan_hint(wh)
+        wh.execute("insert into plans.policy_in_force values ('P001')")
+        assert no_plan_hint(wh) is None

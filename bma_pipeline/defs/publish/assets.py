@@ -71,6 +71,8 @@ def bi_published(
     if not gate.passed:
         docs = _write_docs(context, gate, settings)  # so the failures can be read there
         named = "\n".join(f"- {f}" for f in gate.failures)
+        if gate.hint:
+            named += f"\nLikely cause: {gate.hint}."
         raise dg.Failure(
             description="The publish gate failed; the previous build stays published in `bi`:\n"
             + named,

@@ -12,6 +12,10 @@ SEED ?= 7
 # Simulated "now" for the demo: shortly after period 3's deadline of FY2566.
 DEMO_AS_OF ?= 2023-04-20T09:00:00
 PYTEST_ARGS ?=
+# The suite runs on every core (pytest-xdist), a test file per worker so its module fixtures
+# are built once; TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= auto
+PYTEST_PARALLEL := $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile)
 # Apache Superset (make superset): its own venv, and the demo loaded into PostgreSQL for it.
 SUPERSET_VENV := .venv-superset
 SUPERSET_PG ?= postgresql://postgres@127.0.0.1:5432/bma_demo
@@ -107,14 +111,14 @@ superset-bundle: setup $(SUPERSET_VENV)/.installed
 # The Superset tests run too: its venv is part of the test set-up (a uv cache makes it seconds);
 # chromium comes with `setup` (system-packages).
 test: setup $(SUPERSET_VENV)/.installed
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 # The inner loop: no PostgreSQL, no browser, no Superset (bma_pipeline_tests/bi/), no slow
 # end-to-end runs; no Superset venv needed. PYTEST_ARGS narrows it (a path, -k); a selection
 # left empty is an error with a message, not pytest's silent exit code 5.
 FAST_MARKERS := not postgres and not browser and not superset and not slow
 test-fast: setup
-	@$(BIN)/pytest -m "$(FAST_MARKERS)" --ignore=bma_pipeline_tests/bi $(PYTEST_ARGS); status=$$?; \
+	@$(BIN)/pytest $(PYTEST_PARALLEL) -m "$(FAST_MARKERS)" --ignore=bma_pipeline_tests/bi $(PYTEST_ARGS); status=$$?; \
 	if [ $$status = 5 ]; then echo "make test-fast: no test selected (-m \"$(FAST_MARKERS)\" $(PYTEST_ARGS))" >&2; exit 1; fi; \
 	exit $$status
 

@@ -20,7 +20,7 @@ import io
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -326,6 +326,10 @@ class WriterLock:
         """Call `on_lost` as soon as the lock is lost while the block runs."""
         yield
 
+    def create_schemas(self, names: Iterable[str]) -> None:
+        """Create missing schemas under the lock (dbt creates its schemas before any model's
+        own lock check runs; on DuckDB the file lock already covers it)."""
+
 
 _HOLDER_SQL = (
     "select pid, to_char(backend_start at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US') "
@@ -355,6 +359,22 @@ class _PostgresWriterLock(WriterLock):
         except psycopg.Error:
             return False  # the session is gone, and its lock with it
         return bool(row and row[0])
+
+    def create_schemas(self, names: Iterable[str]) -> None:
+        import psycopg
+        from psycopg import sql
+
+        self.ensure_held()
+        try:
+            with self._con.transaction():
+                self.ensure_held()  # on the session that commits the schemas
+                for name in sorted(set(names)):
+                    self._con.execute(
+                        sql.SQL("create schema if not exists {}").format(sql.Identifier(name))
+                    )
+        except psycopg.Error:
+            self.ensure_held()  # a session that ended is the reason to report
+            raise
 
     def ensure_held(self) -> None:
         if self.lost or not self.is_held():

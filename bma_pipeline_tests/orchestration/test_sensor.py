@@ -79,9 +79,9 @@ def test_a_plan_runs_the_reported_periods_it_changes_and_minutes_their_meetings(
     _workbook(landing, "DDS/plans/p123_from_p4.xlsx", PLAN, revision, datetime(2023, 3, 20))
     meeting = {"meeting": pd.DataFrame([{"period_key": "2566-P3", "meeting_date": None}])}
     _workbook(landing, "DDS/meetings/2566-P3.xlsx", MINUTES, meeting, datetime(2023, 4, 12))
-    # No period from P4 on is reported yet: the plan runs the one it takes effect in.
+    # No period from P4 on is reported yet: the plan rides the latest run (P3's minutes).
     first = _evaluate(landing, None)
-    assert sorted(r.partition_key for r in first.run_requests) == ["2566-P3", "2566-P4"]
+    assert {r.partition_key: r.tags["bma/files"] for r in first.run_requests} == {"2566-P3": "2"}
     assert _evaluate(landing, first.cursor).run_requests == []
 
     # Reports for P4 and P5 arrive with a second revision: it runs both, P6 waits for its files.
@@ -93,6 +93,13 @@ def test_a_plan_runs_the_reported_periods_it_changes_and_minutes_their_meetings(
         "2566-P4": "2",
         "2566-P5": "2",
     }
+
+
+def test_a_plan_alone_runs_the_period_it_takes_effect_in(tmp_path):
+    landing = tmp_path / "landing"
+    revision = {"plan": pd.DataFrame([{"fiscal_year": 2566, "effective_from": 4}])}
+    _workbook(landing, "DDS/plans/from_p4.xlsx", PLAN, revision, datetime(2023, 3, 20))
+    assert [r.partition_key for r in _evaluate(landing, None).run_requests] == ["2566-P4"]
 
 
 def test_a_plan_runs_the_periods_the_warehouse_already_reports(tmp_path):

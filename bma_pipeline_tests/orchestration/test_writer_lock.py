@@ -89,6 +89,24 @@ def test_a_lost_lock_is_seen_by_the_watchdog_and_by_the_check(pg_database_url):
     # Leaving the block does not fail on the dead session's release.
 
 
+def test_dbt_s_schemas_are_created_under_the_lock_before_dbt_starts(pg_database_url):
+    """dbt creates missing schemas before any model's own lock check, so the step creates
+    them first, on the session holding the lock; once the lock is lost it creates none."""
+    from bma_pipeline.defs.transform.assets import model_schemas
+
+    with psycopg.connect(pg_database_url, autocommit=True) as con:
+        con.execute(_AUDIT)
+    location = WarehouseLocation.parse(pg_database_url)
+    with warehouse_lock(location) as lock:
+        lock.create_schemas(model_schemas())
+        _terminate(pg_database_url, lock.holder.backend_pid)
+        with pytest.raises(WriterLockLost):
+            lock.create_schemas(["written_unlocked"])
+    with psycopg.connect(pg_database_url) as con:
+        created = con.execute("select object, lock_held from audit.ddl order by at").fetchall()
+    assert sorted(created) == [("intermediate", True), ("marts", True), ("staging", True)]
+
+
 @pytest.mark.slow
 def test_killing_the_lock_session_mid_dbt_never_lets_dbt_write_unlocked(
     tmp_path: Path, pg_database_url: str

@@ -1,7 +1,7 @@
 """The landing sensor: each new or changed whole file triggers one run for each period it
 touches — a submission its period, a plan every period it takes effect in that has been
-reported (stored rows or files arriving in the same tick; its first period when none has),
-minutes the meeting's period.
+reported (stored rows or files arriving in the same tick; when none has, the latest reported
+period, whose run ingests it), minutes the meeting's period.
 
 The ledger is the record of what has been seen: a file whose path, size and modification
 time (or, for a touched file or an older record without an mtime, whose bytes) the ledger
@@ -118,10 +118,13 @@ def evaluate_landing(
             changed[key].append(f"{relative}@{signature}")
     # A plan changes the periods from the one it takes effect in; of those, the ones already
     # reported (stored or arriving now) need a run. Later periods run when their files come
-    # and read the plan then in force; a plan ahead of every report runs its first period.
+    # and read the plan then in force. A plan ahead of every report is ingested by the run of
+    # the latest reported period (any run ingests every new file), or of its first period.
     reported = submissions.reported_periods | set(changed)
+    latest = max(reported, key=Period.from_key, default=None)
     for file, keys in plans:
-        for key in [key for key in keys if key in reported] or keys[:1]:
+        touched = [key for key in keys if key in reported] or [latest or keys[0]]
+        for key in touched:
             changed[key].append(file)
     result.run_requests = [
         dg.RunRequest(

@@ -1,5 +1,6 @@
 """The dbt project as Dagster assets: one asset per model, dbt tests as asset checks."""
 
+import functools
 import hashlib
 import json
 from collections.abc import Iterator, Sequence
@@ -116,6 +117,17 @@ def warehouse_target_path(location: WarehouseLocation) -> Path:
     return Path(dbt_project.project_dir) / "target" / f"warehouse-{key}"
 
 
+@functools.cache
+def model_schemas() -> frozenset[str]:
+    """The schemas the project's models are built in (from the prepared manifest)."""
+    manifest = json.loads(Path(dbt_project.manifest_path).read_text(encoding="utf-8"))
+    return frozenset(
+        node["schema"]
+        for node in manifest["nodes"].values()
+        if node["resource_type"] in ("model", "seed", "snapshot")
+    )
+
+
 # Intermediate models and marts are partitioned (the partition reaches dbt as `period_key`);
 # the dimensions stay with the marts whose relationship tests need them. Staging views are
 # not partitioned and build only their own tests (cautious), so cross-layer tests run with
@@ -145,6 +157,7 @@ def _build(
             settings, warehouse, period_key, config.full_refresh, lock.holder, extra_args
         )
         lock.ensure_held()
+        lock.create_schemas(model_schemas())  # dbt would create them before any model's check
         target_path = warehouse_target_path(warehouse.location)
         build = dbt.cli(
             invocation.args, env=invocation.env, context=context, target_path=target_path

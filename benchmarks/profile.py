@@ -1,11 +1,13 @@
-"""`python -m benchmarks.profile`: where submission intake's time goes at Bangkok scale.
+"""`python -m benchmarks.profile`: where intake's time goes at Bangkok scale.
 
 What belongs here: one `ingest_landing` — the function the `submission_intake` asset calls,
 with the asset's arguments — over the bangkok benchmark landing (`make bench` generates it)
 into a new warehouse, under cProfile, and the top 20 functions by cumulative and by own time
-written to `benchmarks/results/profile_bangkok_intake.md` (the raw stats beside it as
-`.prof` are not committed). What does not: the dbt profile (`make bench` writes
-`profile_dbt_<scale>.md` from dbt's run_results.json) or timing the whole run.
+written to `benchmarks/results/profile_bangkok_intake.md`; the same for the minutes
+(`ingest_workbooks` for MINUTES, what `minutes_intake` calls) in
+`profile_bangkok_minutes_intake.md`. The raw stats stay in `data/bench/bangkok/profile/`.
+What does not: the dbt profile (`make bench` writes `profile_dbt_<scale>.md` from dbt's
+run_results.json) or timing the whole run.
 """
 
 from __future__ import annotations
@@ -56,48 +58,70 @@ def main(argv: list[str] | None = None) -> int:
     for path in landing.rglob("*"):  # the page cache, as the measured runs have it
         if path.is_file():
             path.read_bytes()
-    profiler = cProfile.Profile()
-    with connect(str(scratch / "warehouse.duckdb")) as wh:
-        started = time.perf_counter()
-        profiler.enable()
-        report = ingest_landing(
+    from bma_pipeline.columns import MINUTES
+    from bma_pipeline.intake.workbook_ledger import ingest_workbooks
+
+    def submissions(wh):  # noqa: ANN001, ANN202
+        return ingest_landing(
             wh,
             settings.landing_path,
             known_units,
             max_bytes=settings.max_file_bytes,
             settle_seconds=settings.settle_seconds,
         )
-        profiler.disable()
-        seconds = time.perf_counter() - started
-    results = Path(args.results)
-    profiler.dump_stats(str(scratch / "intake.prof"))
-    stats = pstats.Stats(profiler)
-    text = "\n".join(
-        [
-            "# Profile: submission intake at bangkok scale",
-            "",
-            f"`ingest_landing` (what the `submission_intake` asset calls) over "
-            f"`data/bench/bangkok/landing` into a new warehouse: {report.rows_ingested:,} rows "
-            f"ingested in {seconds:.2f} s under cProfile (profiling adds overhead; compare "
-            "the shares, not the seconds, with `bangkok.md`). Written by "
-            "`python -m benchmarks.profile`.",
-            "",
-            "## Top 20 by cumulative time",
-            "",
-            "```",
-            _top(stats, "cumulative"),
-            "```",
-            "",
-            "## Top 20 by own time",
-            "",
-            "```",
-            _top(stats, "tottime"),
-            "```",
-            "",
-        ]
-    )
-    (results / "profile_bangkok_intake.md").write_text(text, encoding="utf-8")
-    print(text)
+
+    def minutes(wh):  # noqa: ANN001, ANN202
+        return ingest_workbooks(
+            wh,
+            settings.landing_path,
+            MINUTES,
+            known_units,
+            max_bytes=settings.max_file_bytes,
+            settle_seconds=settings.settle_seconds,
+        )
+
+    for name, call, what in (
+        ("intake", submissions, "`ingest_landing` (what the `submission_intake` asset calls)"),
+        (
+            "minutes_intake",
+            minutes,
+            "`ingest_workbooks(…, MINUTES, …)` (what the `minutes_intake` asset calls)",
+        ),
+    ):
+        profiler = cProfile.Profile()
+        with connect(str(scratch / f"{name}.duckdb")) as wh:
+            started = time.perf_counter()
+            profiler.enable()
+            report = call(wh)
+            profiler.disable()
+            seconds = time.perf_counter() - started
+        profiler.dump_stats(str(scratch / f"{name}.prof"))
+        stats = pstats.Stats(profiler)
+        text = "\n".join(
+            [
+                f"# Profile: {name.replace('_', ' ')} at bangkok scale",
+                "",
+                f"{what} over `data/bench/bangkok/landing` into a new warehouse: "
+                f"{report.rows_ingested:,} rows ingested in {seconds:.2f} s under cProfile "
+                "(profiling adds overhead; compare the shares, not the seconds, with "
+                "`bangkok.md`). Written by `python -m benchmarks.profile`.",
+                "",
+                "## Top 20 by cumulative time",
+                "",
+                "```",
+                _top(stats, "cumulative"),
+                "```",
+                "",
+                "## Top 20 by own time",
+                "",
+                "```",
+                _top(stats, "tottime"),
+                "```",
+                "",
+            ]
+        )
+        (Path(args.results) / f"profile_bangkok_{name}.md").write_text(text, encoding="utf-8")
+        print(text)
     return 0
 
 

@@ -1,13 +1,20 @@
 """The baseline: the pipeline's work as plain DuckDB SQL, the fastest honest way on one machine.
 
-What belongs here: reading the same landing files and the same catalogue CSVs, the same row
-checks as SQL predicates, and the same progress figures in one SQL script, timed per stage.
-What does not: a ledger with hashes and history, Thai/English messages, dbt tests, Dagster.
+What belongs here: reading the same landing folder — the plan workbooks of
+`landing/<unit>/plans/`, the minutes workbooks of `landing/<unit>/meetings/`, the submission
+files of `landing/<unit>/` — and the same reference CSVs, the same row checks as SQL
+predicates, and the same progress figures in one SQL script, timed per stage; and the raw read
+floor (`read_floor`): one multi-file `read_csv` over the same CSV files, nothing else. What does
+not: a ledger with hashes and history, plan versions and revisions (the baseline takes each
+year's plan as its city plan has it), Thai/English messages, dbt tests, Dagster.
 
 DuckDB reads UTF-8 CSV itself; it has no offline reader for cp874 text or XLSX, so a Python
-pre-pass turns those files into UTF-8 CSV first (counted in the baseline's intake). Columns are
-taken by position after the header row (the generator always writes the canonical order);
-the pipeline maps headers by name.
+pre-pass turns those files into UTF-8 CSV first (counted in the baseline's intake): a cp874
+file is decoded once, in one pass (`bytes.decode`, the UTF-8 check before it stops at the first
+Thai byte), and written as UTF-8. File metadata goes into DuckDB as one Arrow table, not row by
+row. Columns are taken by position after the header row (the generator always writes the
+canonical order); the pipeline maps headers by name. Workbook sheets are found by their Thai
+name and read by position in the registry's column order (`bma_pipeline.columns`).
 """
 
 from __future__ import annotations
@@ -20,6 +27,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import duckdb
+import pyarrow as pa
+
+from bma_pipeline.columns import AGGREGATION, DIRECTION, MINUTES, PLAN
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
@@ -27,6 +37,7 @@ THAI_MONTHS = (
     "['ม.ค.','ก.พ.','มี.ค.','เม.ย.','พ.ค.','มิ.ย.','ก.ค.','ส.ค.','ก.ย.','ต.ค.','พ.ย.','ธ.ค.']"
 )
 RATIO_CAP = 1.2
+FIRST_DATA_ROW = 3  # workbooks: title, Thai header, English labels, then data
 
 
 def _cell(value: object) -> str:
@@ -39,50 +50,206 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def _to_utf8_csv(path: Path, out: Path) -> Path:
-    """The file as UTF-8 CSV DuckDB can read: itself when it already is one."""
-    if path.suffix.lower() == ".xlsx":
-        import openpyxl
+def _xlsx_to_csv(path: Path, out: Path) -> Path:
+    import openpyxl
 
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        with out.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
-            for row in workbook.worksheets[0].iter_rows(values_only=True):
-                writer.writerow([_cell(v) for v in row])
-        workbook.close()
-        return out
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    with out.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        for row in workbook.worksheets[0].iter_rows(values_only=True):
+            writer.writerow([_cell(v) for v in row])
+    workbook.close()
+    return out
+
+
+def _to_utf8_csv(path: Path, out: Path) -> tuple[Path, str]:
+    """The file as UTF-8 CSV DuckDB can read (itself when it already is one), and its kind."""
+    if path.suffix.lower() == ".xlsx":
+        return _xlsx_to_csv(path, out), "xlsx"
     raw = path.read_bytes()
     try:
-        raw.decode("utf-8")
-        return path
+        raw.decode("utf-8")  # stops at the first byte that is not UTF-8 (cp874 Thai)
+        return path, "utf-8"
     except UnicodeDecodeError:
-        out.write_bytes(raw.decode("cp874").encode("utf-8"))
-        return out
+        with out.open("w", encoding="utf-8", newline="") as handle:
+            handle.write(raw.decode("cp874"))
+        return out, "cp874"
+
+
+def submission_files(landing: Path) -> list[Path]:
+    """The submission files: `landing/<unit>/<file>` (plans/ and meetings/ are folders)."""
+    return sorted(p for p in landing.glob("*/*") if p.is_file())
+
+
+COLUMNS = "{" + ", ".join(f"'c{i}': 'varchar'" for i in range(1, 11)) + "}"
+
+
+def _read_csv_sql(paths: list[str]) -> str:
+    return f"""
+        select filename as read_path, row_number() over () as seq, *
+        from read_csv({paths!r}, header = false, auto_detect = false,
+                      columns = {COLUMNS}, delim = ',', quote = '"', null_padding = true,
+                      filename = true, strict_mode = false, parallel = true)
+        """
 
 
 def _read_files(con: duckdb.DuckDBPyConnection, landing: Path, scratch: Path) -> int:
     scratch.mkdir(parents=True, exist_ok=True)
-    records = []
-    for file_id, path in enumerate(sorted(p for p in landing.glob("*/*") if p.is_file()), 1):
-        readable = _to_utf8_csv(path, scratch / f"{file_id}.csv")
+    ids, read_paths, folders, names, received = [], [], [], [], []
+    for file_id, path in enumerate(submission_files(landing), 1):
+        readable, _ = _to_utf8_csv(path, scratch / f"{file_id}.csv")
+        ids.append(file_id)
+        read_paths.append(str(readable))
+        folders.append(path.parent.name)
+        names.append(path.name)
+        received.append(datetime.fromtimestamp(path.stat().st_mtime, BANGKOK).replace(tzinfo=None))
+    files = pa.table(
+        {
+            "file_id": pa.array(ids, pa.int64()),
+            "read_path": read_paths,
+            "unit_folder": folders,
+            "file_name": names,
+            "received_at": pa.array(received, pa.timestamp("us")),
+        }
+    )
+    con.register("files_arrow", files)
+    con.execute("create table files as select * from files_arrow")
+    con.unregister("files_arrow")
+    con.execute(f"create table cells as {_read_csv_sql(read_paths)}")
+    return len(ids)
+
+
+def read_floor(landing: Path, scratch: Path, stage: Callable[[str], object]) -> dict[str, int]:
+    """The raw read floor: the cp874 files decoded to UTF-8 (`cp874 decode`), then one
+    multi-file `read_csv` over every CSV file into a table (`read_csv`), nothing else. XLSX
+    files are left out (timed apart as `xlsx to csv`: that is openpyxl, not a read floor)."""
+    scratch.mkdir(parents=True, exist_ok=True)
+    files = submission_files(landing)
+    csvs = [p for p in files if p.suffix.lower() == ".csv"]
+    paths: list[str] = []
+    with stage("cp874 decode"):
+        for file_id, path in enumerate(csvs, 1):
+            readable, _ = _to_utf8_csv(path, scratch / f"{file_id}.csv")
+            paths.append(str(readable))
+    con = duckdb.connect()
+    with stage("read_csv"):
+        con.execute(f"create table cells as {_read_csv_sql(paths)}")
+        n_lines = int(con.execute("select count(*) from cells").fetchone()[0])
+    con.close()
+    xlsx = [p for p in files if p.suffix.lower() == ".xlsx"]
+    with stage("xlsx to csv"):
+        for file_id, path in enumerate(xlsx, len(csvs) + 1):
+            _xlsx_to_csv(path, scratch / f"{file_id}.csv")
+    return {"csv_files": len(csvs), "csv_lines": n_lines, "xlsx_files": len(xlsx)}
+
+
+def _read_workbooks(con: duckdb.DuckDBPyConnection, paths: list[Path], kind, prefix: str) -> int:  # noqa: ANN001 - kind is a bma_pipeline.columns.Workbook
+    """Every sheet of every workbook of `kind` into `<prefix>_<sheet>` (all text, by position,
+    with the file's id, folder and received time)."""
+    import openpyxl
+
+    layouts = {layout.label_th: layout for layout in kind.sheets}
+    columns: dict[str, dict[str, list]] = {
+        layout.name: {name: [] for name in ("file_id", "unit_folder", "received_at")}
+        | {c.name: [] for c in layout.columns}
+        for layout in kind.sheets
+    }
+    for file_id, path in enumerate(paths, 1):
         received = datetime.fromtimestamp(path.stat().st_mtime, BANGKOK).replace(tzinfo=None)
-        records.append((file_id, str(readable), path.parent.name, path.name, received))
-    con.execute(
-        "create table files (file_id bigint, read_path varchar, unit_folder varchar, "
-        "file_name varchar, received_at timestamp)"
-    )
-    con.executemany("insert into files values (?, ?, ?, ?, ?)", records)
-    columns = "{" + ", ".join(f"'c{i}': 'varchar'" for i in range(1, 11)) + "}"
-    con.execute(
-        f"""
-        create table cells as
-        select filename as read_path, row_number() over () as seq, *
-        from read_csv({[r[1] for r in records]!r}, header = false, auto_detect = false,
-                      columns = {columns}, delim = ',', quote = '"', null_padding = true,
-                      filename = true, strict_mode = false, parallel = true)
-        """
-    )
-    return len(records)
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        for sheet in workbook.worksheets:
+            layout = layouts.get(sheet.title)
+            if layout is None:
+                continue
+            table = columns[layout.name]
+            names = [c.name for c in layout.columns]
+            for row in sheet.iter_rows(min_row=FIRST_DATA_ROW + 1, values_only=True):
+                if all(v is None for v in row):
+                    continue
+                table["file_id"].append(file_id)
+                table["unit_folder"].append(path.parent.parent.name)
+                table["received_at"].append(received)
+                for index, name in enumerate(names):
+                    value = row[index] if index < len(row) else None
+                    table[name].append(None if value is None else _cell(value))
+        workbook.close()
+    for name, table in columns.items():
+        arrow = pa.table(
+            {
+                key: pa.array(values, pa.int64())
+                if key == "file_id"
+                else pa.array(values, pa.timestamp("us"))
+                if key == "received_at"
+                else pa.array(values, pa.string())
+                for key, values in table.items()
+            }
+        )
+        con.register("sheet_arrow", arrow)
+        con.execute(f"create table {prefix}_{name} as select * from sheet_arrow")
+        con.unregister("sheet_arrow")
+    return len(paths)
+
+
+def _label_case(column: str, labels: dict[str, str]) -> str:
+    whens = " ".join(f"when '{th}' then '{code}'" for code, th in labels.items())
+    return f"case {column} {whens} else {column} end"
+
+
+PLAN_SQL = f"""
+create table plan_files as
+select file_id, unit_folder, received_at, try_cast(fiscal_year as integer) as fiscal_year,
+       coalesce(try_cast(effective_from as integer), 1) as effective_from
+from plan_plan;
+
+create table city_plans as  -- each year's plan in force from P1, the newest file of its year
+select * from plan_files where effective_from = 1
+qualify row_number() over (partition by fiscal_year order by received_at desc, file_id desc) = 1;
+
+create table policies as
+select distinct on (p.policy_code) p.policy_code, p.title_th, p.title_en, p.group_code,
+       p.dimensions
+from plan_policies p join city_plans using (file_id)
+order by p.policy_code;
+
+create table kpis as
+select distinct on (k.kpi_code) k.kpi_code, k.policy_code,
+       {_label_case("k.direction", DIRECTION.labels_th)} as direction,
+       {_label_case("k.aggregation", AGGREGATION.labels_th)} as aggregation,
+       k.is_percentage = 'ใช่' as is_percentage
+from plan_kpis k join city_plans using (file_id)
+order by k.kpi_code;
+
+create table assignments as
+select distinct a.policy_code, a.unit_code, a.role
+from plan_assignments a join city_plans using (file_id);
+
+create table targets as
+select c.fiscal_year, t.kpi_code, t.unit_code,
+       try_cast(t.annual_target as double) as annual_target
+from plan_targets t join city_plans c using (file_id)
+where try_cast(t.annual_target as double) is not null
+"""
+
+MINUTES_SQL = """
+create table meetings as
+select file_id, unit_folder, received_at, period_key,
+       try_cast(make_date(try_cast(split_part(meeting_date, '/', 3) as integer) - 543,
+                          try_cast(split_part(meeting_date, '/', 2) as integer),
+                          try_cast(split_part(meeting_date, '/', 1) as integer)) as date)
+           as meeting_date
+from minutes_meeting
+qualify row_number() over (partition by unit_folder, period_key
+                           order by received_at desc, file_id desc) = 1;
+
+create table attendance as
+select m.unit_folder as lead_unit, m.period_key, a.unit_code, a.present = 'ใช่' as present
+from minutes_attendance a join meetings m using (file_id);
+
+create table commitments as
+select m.unit_folder as lead_unit, m.period_key, c.commitment_id, c.owner_unit,
+       c.policy_code, c.kpi_code, c.due_date
+from minutes_commitments c join meetings m using (file_id)
+"""
 
 
 INTAKE_SQL = f"""
@@ -281,9 +448,15 @@ select (select count(*) from files) as files,
 """
 
 
+def _script(con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    for statement in sql.split(";"):
+        if statement.strip():
+            con.execute(statement)
+
+
 def run_baseline(
     landing: Path,
-    catalog_dir: Path,
+    reference_dir: Path,
     database: Path,
     scratch: Path,
     as_of: datetime,
@@ -293,16 +466,24 @@ def run_baseline(
     database.unlink(missing_ok=True)
     con = duckdb.connect(str(database))
     with stage("reference"):
-        for table in ("units", "policies", "kpis", "assignments", "targets"):
+        for table in ("units", "mission_groups", "dimensions"):
             con.execute(
                 f"create table {table} as select * from read_csv(?, all_varchar = false)",
-                [str(catalog_dir / f"{table}.csv")],
+                [str(reference_dir / f"{table}.csv")],
             )
+    with stage("plan intake"):
+        n_plans = _read_workbooks(con, sorted(landing.glob("*/plans/*.xlsx")), PLAN, "plan")
+        _script(con, PLAN_SQL)
+    with stage("minutes intake"):
+        n_minutes = _read_workbooks(
+            con, sorted(landing.glob("*/meetings/*.xlsx")), MINUTES, "minutes"
+        )
+        _script(con, MINUTES_SQL)
     with stage("intake"):
         n_files = _read_files(con, landing, scratch)
         con.execute(INTAKE_SQL)
     with stage("validation"):
-        con.execute(VALIDATION_SQL)
+        _script(con, VALIDATION_SQL)
     with stage("dbt build"):
         for statement in MARTS_SQL.split(";"):
             if statement.strip():
@@ -313,13 +494,15 @@ def run_baseline(
     assert summary is not None
     return {
         "files": n_files,
+        "plan_files": n_plans,
+        "minutes_files": n_minutes,
         "rows_received": int(summary[1]),
         "rows_accepted": int(summary[2]),
         "rows_quarantined": int(summary[3]),
     }
 
 
-if __name__ == "__main__":  # a quick manual run: python -m benchmarks.baseline LANDING CATALOG
+if __name__ == "__main__":  # a quick manual run: python -m benchmarks.baseline LANDING REF [AS_OF]
     import sys
     from contextlib import contextmanager
 
@@ -327,7 +510,7 @@ if __name__ == "__main__":  # a quick manual run: python -m benchmarks.baseline 
     def _timed(name: str):  # noqa: ANN202 - manual helper
         started = time.perf_counter()
         yield
-        print(f"{name:12} {time.perf_counter() - started:7.2f} s")
+        print(f"{name:14} {time.perf_counter() - started:7.2f} s")
 
     print(
         run_baseline(
@@ -339,3 +522,4 @@ if __name__ == "__main__":  # a quick manual run: python -m benchmarks.baseline 
             _timed,
         )
     )
+    print(read_floor(Path(sys.argv[1]), Path("/tmp/bma_floor_files"), _timed))

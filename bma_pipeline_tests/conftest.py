@@ -68,3 +68,14 @@ def plan_warehouse(tmp_path_factory: pytest.TempPathFactory) -> str:
     with connect(path) as wh:
         load_plans(wh, root / "landing", as_of=datetime(2024, 1, 1))
     return path
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Files holding end-to-end runs first (stable otherwise): under pytest-xdist the longest
+    files start at once and the short ones fill the workers in after, instead of one worker
+    running the slow files alone at the end."""
+    heavy = {"slow", "superset", "browser"}
+    heavy_files = {
+        item.path for item in items if heavy & {mark.name for mark in item.iter_markers()}
+    }
+    items.sort(key=lambda item: item.path not in heavy_files)

@@ -140,8 +140,6 @@ class LedgerView:
     taken: set[tuple[str, int, int]] = field(default_factory=set)  # path, bytes, mtime_ns
     sha256_by_path_size: dict[tuple[str, int], set[str]] = field(default_factory=dict)
     waiting: dict[str, Observation] = field(default_factory=dict)  # path → incomplete record
-    # Period keys the stored rows report (submissions only): where a plan revision is felt.
-    reported_periods: frozenset[str] = frozenset()
 
     def holds(self, relative_path: str, size: int, mtime_ns: int) -> bool:
         """The ledger took a file with this path, size and mtime (ingested or not)."""

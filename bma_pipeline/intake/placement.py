@@ -58,12 +58,17 @@ def period_of_rows(rows: pd.DataFrame) -> Period | None:
     return Period(int(best[0]), int(best[1]))
 
 
+# Stored submission rows that report a plausible period (`period_of_rows`' rule, in SQL).
+_PLAUSIBLE_ROWS = (
+    f"raw.submission_rows where fiscal_year between {PLAUSIBLE_YEARS[0]} and {PLAUSIBLE_YEARS[1]} "
+    f"and period_no between 1 and {PERIODS_PER_YEAR}"
+)
+
 # `period_of_rows` for every ingested file at once, in SQL (DuckDB and PostgreSQL).
-_PERIODS_OF_FILES = """
+_PERIODS_OF_FILES = f"""
     with counted as (
         select file_id, fiscal_year, period_no, count(*) as n_rows
-        from raw.submission_rows
-        where fiscal_year between {low} and {high} and period_no between 1 and {periods}
+        from {_PLAUSIBLE_ROWS}
         group by file_id, fiscal_year, period_no
     ),
     ranked as (
@@ -81,8 +86,7 @@ _PERIODS_OF_FILES = """
 def periods_of_files(wh: Warehouse) -> dict[int, Period]:
     """file_id → the period its stored rows report, by the rule of `period_of_rows`; files
     whose rows place nothing are absent."""
-    low, high = PLAUSIBLE_YEARS
-    found = wh.query(_PERIODS_OF_FILES.format(low=low, high=high, periods=PERIODS_PER_YEAR))
+    found = wh.query(_PERIODS_OF_FILES)
     return {
         int(f): Period(int(y), int(p))
         for f, y, p in zip(found["file_id"], found["fiscal_year"], found["period_no"], strict=True)
@@ -93,11 +97,7 @@ def reported_period_keys(wh: Warehouse) -> frozenset[str]:
     """The period keys that stored submission rows report (plausible ones only)."""
     if not wh.table_exists("raw", "submission_rows"):
         return frozenset()
-    low, high = PLAUSIBLE_YEARS
-    found = wh.query(
-        "select distinct fiscal_year, period_no from raw.submission_rows "
-        f"where fiscal_year between {low} and {high} and period_no between 1 and {PERIODS_PER_YEAR}"
-    )
+    found = wh.query(f"select distinct fiscal_year, period_no from {_PLAUSIBLE_ROWS}")
     return frozenset(
         Period(int(y), int(p)).key
         for y, p in zip(found["fiscal_year"], found["period_no"], strict=True)

@@ -18,7 +18,7 @@ import hashlib
 import json
 import time
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -82,9 +82,12 @@ def evaluate_landing(
     settle_seconds: float = DEFAULT_SETTLE_SECONDS,
     now: float | None = None,
     workbook_ledgers: Mapping[str, LedgerView] | None = None,
+    reported_periods: Callable[[], frozenset[str]] = frozenset,
 ) -> LandingEvaluation:
     """Run requests for settled files that neither their ledger (`ledger` for submissions,
-    `workbook_ledgers[kind name]` for plans and minutes) nor the cursor holds."""
+    `workbook_ledgers[kind name]` for plans and minutes) nor the cursor holds.
+    `reported_periods` gives the period keys stored submission rows report; it is asked only
+    when a new plan is found."""
     landing = landing.resolve()
     submissions = ledger or LedgerView()
     workbook_ledgers = workbook_ledgers or {}
@@ -120,7 +123,7 @@ def evaluate_landing(
     # reported (stored or arriving now) need a run. Later periods run when their files come
     # and read the plan then in force. A plan ahead of every report is ingested by the run of
     # the latest reported period (any run ingests every new file), or of its first period.
-    reported = submissions.reported_periods | set(changed)
+    reported = (reported_periods() if plans else frozenset()) | set(changed)
     latest = max(reported, key=Period.from_key, default=None)
     for file, keys in plans:
         touched = [key for key in keys if key in reported] or [latest or keys[0]]
@@ -168,6 +171,16 @@ def _partition_keys(
     return keys
 
 
+def read_reported_periods(warehouse: WarehouseResource) -> frozenset[str]:
+    """The period keys stored submission rows report, read read-only (none without a
+    warehouse); raises a transient database error as `read_ledgers` does."""
+    try:
+        with warehouse.connect(read_only=True, lock_timeout_s=LEDGER_LOCK_TIMEOUT_S) as wh:
+            return reported_period_keys(wh)
+    except FileNotFoundError:
+        return frozenset()
+
+
 def read_ledgers(warehouse: WarehouseResource) -> dict[str, LedgerView]:
     """Every files ledger, opened read-only: "" for submissions, then one per workbook kind
     (empty views when there is no warehouse yet).
@@ -177,9 +190,7 @@ def read_ledgers(warehouse: WarehouseResource) -> dict[str, LedgerView]:
     """
     try:
         with warehouse.connect(read_only=True, lock_timeout_s=LEDGER_LOCK_TIMEOUT_S) as wh:
-            submissions = read_ledger_view(wh)
-            submissions.reported_periods = reported_period_keys(wh)
-            views = {"": submissions}
+            views = {"": read_ledger_view(wh)}
             views.update({kind.name: read_ledger_view(wh, kind.files) for kind in WORKBOOKS})
             return views
     except FileNotFoundError:
@@ -199,23 +210,24 @@ def landing_sensor(
     settings: PipelineSettings,
     warehouse: WarehouseResource,
 ) -> dg.SensorResult:
+    cursor = json.loads(context.cursor) if context.cursor else {}
     try:
         ledgers = read_ledgers(warehouse)
+        found = evaluate_landing(
+            settings.landing_path,
+            cursor,
+            settings.max_file_bytes,
+            ledger=ledgers[""],
+            settle_seconds=settings.settle_seconds,
+            workbook_ledgers=ledgers,
+            reported_periods=lambda: read_reported_periods(warehouse),
+        )
     except transient_error_types() as exc:
         return dg.SensorResult(
             skip_reason=f"the ledger in {warehouse.location.display} cannot be read now "
             f"({type(exc).__name__}: {exc}); the landing is looked at again next tick",
             cursor=context.cursor,
         )
-    cursor = json.loads(context.cursor) if context.cursor else {}
-    found = evaluate_landing(
-        settings.landing_path,
-        cursor,
-        settings.max_file_bytes,
-        ledger=ledgers[""],
-        settle_seconds=settings.settle_seconds,
-        workbook_ledgers=ledgers,
-    )
     for note in found.notes:
         context.log.warning(note)
     if found.settling:

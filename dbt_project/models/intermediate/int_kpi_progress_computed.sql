@@ -40,6 +40,20 @@ values_current as (
     from {{ ref('int_kpi_values_current') }}
 ),
 
+targets_with_roles as (
+    -- read twice (pairs and progress), so PostgreSQL computes it once: the role join stays
+    -- below the join with the actuals, whose size it underestimates
+    select
+        targets_in_force.*,
+        unit_roles.role
+    from targets_in_force
+    left join unit_roles
+        on targets_in_force.fiscal_year = unit_roles.fiscal_year
+        and targets_in_force.period_no = unit_roles.period_no
+        and targets_in_force.policy_code = unit_roles.policy_code
+        and targets_in_force.unit_code = unit_roles.unit_code
+),
+
 pairs_of_year as (
     -- (unit, KPI, year) in scope at some period, with the aggregation it has then
     select distinct
@@ -47,7 +61,7 @@ pairs_of_year as (
         unit_code,
         kpi_code,
         aggregation
-    from targets_in_force
+    from targets_with_roles
 ),
 
 periods as (
@@ -76,6 +90,9 @@ pair_periods as (
 ),
 
 running_values as (
+    -- values_seen counts the periods with a value so far: the rows from one value up to the next
+    -- share it, so the latest value to date is the one value in that run (no self-join, which
+    -- PostgreSQL's planner turned into a nested loop over every pair of rows)
     select
         pair_periods.*,
         sum(period_value) over (
@@ -83,53 +100,52 @@ running_values as (
             order by period_no
             rows between unbounded preceding and current row
         ) as running_sum,
-        max(case when period_value is not null then period_no end) over (
+        count(period_value) over (
             partition by unit_code, kpi_code, fiscal_year, aggregation
             order by period_no
             rows between unbounded preceding and current row
-        ) as latest_period_with_value
+        ) as values_seen
     from pair_periods
+),
+
+latest_values as (
+    select
+        running_values.*,
+        max(period_value) over (
+            partition by unit_code, kpi_code, fiscal_year, aggregation, values_seen
+        ) as latest_value
+    from running_values
 ),
 
 actuals_to_date as (
     select
-        running_values.fiscal_year,
-        running_values.period_no,
-        running_values.unit_code,
-        running_values.kpi_code,
-        running_values.aggregation,
-        running_values.period_value,
+        fiscal_year,
+        period_no,
+        unit_code,
+        kpi_code,
+        aggregation,
+        period_value,
         case
-            when running_values.aggregation = 'sum' then running_values.running_sum
-            when running_values.aggregation = 'last' then latest_values.period_value
+            when aggregation = 'sum' then running_sum
+            when aggregation = 'last' then latest_value
         end as actual_ytd
-    from running_values
-    left join pair_periods as latest_values
-        on running_values.unit_code = latest_values.unit_code
-        and running_values.kpi_code = latest_values.kpi_code
-        and running_values.fiscal_year = latest_values.fiscal_year
-        and running_values.aggregation = latest_values.aggregation
-        and running_values.latest_period_with_value = latest_values.period_no
+    from latest_values
 ),
 
 progress_in_scope as (
+    -- the last join: PostgreSQL underestimates its five-column match, and a join above it ran as a
+    -- nested loop over every pair of rows (minutes at bangkok scale)
     select
-        targets_in_force.*,
-        unit_roles.role,
+        targets_with_roles.*,
         actuals_to_date.period_value,
         actuals_to_date.actual_ytd
-    from targets_in_force
+    from targets_with_roles
     inner join actuals_to_date
-        on targets_in_force.fiscal_year = actuals_to_date.fiscal_year
-        and targets_in_force.period_no = actuals_to_date.period_no
-        and targets_in_force.unit_code = actuals_to_date.unit_code
-        and targets_in_force.kpi_code = actuals_to_date.kpi_code
-        and targets_in_force.aggregation = actuals_to_date.aggregation
-    left join unit_roles
-        on targets_in_force.fiscal_year = unit_roles.fiscal_year
-        and targets_in_force.period_no = unit_roles.period_no
-        and targets_in_force.policy_code = unit_roles.policy_code
-        and targets_in_force.unit_code = unit_roles.unit_code
+        on targets_with_roles.fiscal_year = actuals_to_date.fiscal_year
+        and targets_with_roles.period_no = actuals_to_date.period_no
+        and targets_with_roles.unit_code = actuals_to_date.unit_code
+        and targets_with_roles.kpi_code = actuals_to_date.kpi_code
+        and targets_with_roles.aggregation = actuals_to_date.aggregation
 ),
 
 ratios as (

@@ -1,6 +1,7 @@
 """Recording the verdicts on one workbook (a plan, minutes) in its kind's ledger.
 
-What belongs here: the one transaction that replaces a file's quarantine rows (one per failing
+What belongs here: the one transaction that replaces a file's (or a round of files')
+quarantine rows (one per failing
 row of each sheet, every reason in Thai and English) and sets its `validated_at`, and the
 report the validation assets show. What does not: the rules (`plans/rules.py`,
 `minutes/rules.py`) or choosing which files to judge (their `apply.py`).
@@ -9,6 +10,7 @@ report the validation assets show. What does not: the rules (`plans/rules.py`,
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -44,26 +46,38 @@ def record_verdicts(
 ) -> pd.DataFrame:
     """Write a file's verdicts (per sheet: row_number, reason_codes, message_th, message_en) and
     mark it judged, in one transaction; returns the quarantine rows written."""
-    quarantine = pd.concat(
-        [frame.assign(sheet=name) for name, frame in verdicts.items()], ignore_index=True
-    )
-    if quarantine.empty:
-        quarantine = pd.DataFrame(columns=["sheet", "row_number", "reason_codes"])
+    return record_verdicts_many(wh, kind, [(file_id, verdicts)])[0]
+
+
+def record_verdicts_many(
+    wh: Warehouse, kind: Workbook, files: Sequence[tuple[int, dict[str, pd.DataFrame]]]
+) -> list[pd.DataFrame]:
+    """`record_verdicts` of several files in one transaction (a file is never half-recorded:
+    either every file of the call is judged, or none); each file's quarantine rows."""
     now = datetime.now(ZoneInfo("Asia/Bangkok")).replace(tzinfo=None, microsecond=0)
-    quarantine = quarantine.assign(file_id=file_id, quarantined_at=pd.Timestamp(now))
-    with wh.transaction():
-        # Re-running after a crash: clear this file's verdicts first (idempotent).
-        wh.execute(
-            f"delete from {kind.quarantine.qualified} where file_id = :file", {"file": file_id}
+    written = []
+    for file_id, verdicts in files:
+        quarantine = pd.concat(
+            [frame.assign(sheet=name) for name, frame in verdicts.items()], ignore_index=True
         )
-        if not quarantine.empty:
+        if quarantine.empty:
+            quarantine = pd.DataFrame(columns=["sheet", "row_number", "reason_codes"])
+        written.append(quarantine.assign(file_id=file_id, quarantined_at=pd.Timestamp(now)))
+    if not files:
+        return written
+    ids = ", ".join(str(int(file_id)) for file_id, _ in files)
+    rows = [frame for frame in written if not frame.empty]
+    with wh.transaction():
+        # Re-running after a crash: clear these files' verdicts first (idempotent).
+        wh.execute(f"delete from {kind.quarantine.qualified} where file_id in ({ids})")
+        if rows:
             wh.append(
                 kind.quarantine.schema,
                 kind.quarantine.name,
-                quarantine[list(kind.quarantine.names)],
+                pd.concat(rows, ignore_index=True)[list(kind.quarantine.names)],
             )
         wh.execute(
-            f"update {kind.files.qualified} set validated_at = :now where file_id = :file",
-            {"now": now, "file": file_id},
+            f"update {kind.files.qualified} set validated_at = :now where file_id in ({ids})",
+            {"now": now},
         )
-    return quarantine
+    return written

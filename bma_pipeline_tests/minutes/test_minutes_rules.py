@@ -12,7 +12,12 @@ from bma_pipeline.fiscal import Period
 from bma_pipeline.intake.headers import canonical_column
 from bma_pipeline.intake.parse import parse_sheets
 from bma_pipeline.intake.readers import SheetTable
-from bma_pipeline.minutes.rules import MinutesContext, judge_minutes, meeting_window
+from bma_pipeline.minutes.rules import (
+    MinutesContext,
+    judge_minutes,
+    judge_minutes_many,
+    meeting_window,
+)
 from bma_pipeline.validation.reasons import MINUTES_REASONS
 
 PERIOD = Period(2566, 3)  # Feb–Mar 2023, due 10 Apr: minutes may date 1 Feb – 10 May
@@ -196,3 +201,33 @@ def test_dates_read_back_from_the_ledger_are_judged_like_parsed_ones(meeting_dat
     verdicts = judge_minutes(sheets, CONTEXT)
     assert (not verdicts["meeting"].empty) == quarantined
     assert all(verdicts[s].empty for s in ("attendance", "commitments", "updates")) != quarantined
+
+
+def test_files_judged_together_get_the_verdicts_each_gets_alone():
+    """One batch of every case above (and a file without sheets) judges each file by its own
+    context and rows: a key repeated across files, or a meeting quarantined in one, stays there."""
+    stranger = MinutesContext(
+        "PWD", CONTEXT.units, PERIOD, CONTEXT.window, assigned=CONTEXT.assigned
+    )
+    cases = [(changes, CONTEXT) for _, _, changes, _, _ in BAD_ROWS] + [(None, stranger)]
+    cases += [({"decisions": {1: {"decision_no": "1", "text": "ซ้ำ"}}}, CONTEXT), (None, CONTEXT)]
+    files = []
+    for changes, context in cases:
+        sheets = {}
+        for sheet, rows in GOOD.items():
+            rows = [dict(row) for row in rows]
+            for index, cells in (changes or {}).get(sheet, {}).items():
+                rows.append(dict(cells)) if index >= len(rows) else rows[index].update(cells)
+            sheets[sheet] = parse_sheets([_table(sheet, rows)], MINUTES.sheet(sheet))[0]
+        files.append((sheets, context))
+    files.append(({}, CONTEXT))
+    together = judge_minutes_many(files)
+    assert len(together) == len(files)
+    quarantined = 0
+    for (sheets, context), verdicts in zip(files, together, strict=True):
+        alone = judge_minutes(sheets, context)
+        assert verdicts.keys() == alone.keys()
+        for name, frame in alone.items():
+            pd.testing.assert_frame_equal(verdicts[name], frame, check_dtype=False)
+            quarantined += len(frame)
+    assert quarantined > len(BAD_ROWS)  # the cases fail, with their cascades

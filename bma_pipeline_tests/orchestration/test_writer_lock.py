@@ -57,12 +57,18 @@ create event trigger audit_ddl on ddl_command_end execute function audit.log_ddl
 """
 
 
-# A dbt session inside a model's DDL (create view / create table / insert), not a test's select.
-_DBT_WRITING = (
-    "select count(*) from pg_stat_activity where application_name = 'dbt' "
-    "and datname = current_database() and state = 'active' "
-    "and (query ilike '%create %' or query ilike '%insert into%')"
-)
+# Terminate the lock's session while a dbt session runs a model's statement inside the model's
+# transaction (dbt's query comment names the node) — not a data test's select nor a unit test's
+# temporary table, which take no lock, nor the drop of the replaced relation after the commit —
+# in one statement: checked and killed at one moment, however late this process is scheduled.
+_KILL_MID_MODEL = f"""
+select pg_terminate_backend(holder.pid), holder.pid, writing.query
+from ({_HOLDER.replace("%s", str(PG_WRITER_LOCK_KEY))}) as holder, pg_stat_activity as writing
+where writing.application_name = 'dbt' and writing.datname = current_database()
+    and writing.state = 'active' and writing.query like '%"node_id": "model.%'
+    and position('__dbt_backup' in writing.query) = 0
+limit 1
+"""
 
 
 def _terminate(url: str, pid: int) -> None:
@@ -136,17 +142,16 @@ def test_killing_the_lock_session_mid_dbt_never_lets_dbt_write_unlocked(
     deadline = time.monotonic() + 300
     with psycopg.connect(pg_database_url, autocommit=True) as con:
         while terminated is None and run.poll() is None and time.monotonic() < deadline:
-            # Mid-model: dbt is writing a relation (tests, which only read, may end unlocked).
-            dbt_writing = con.execute(_DBT_WRITING).fetchone()[0]
-            holder = con.execute(_HOLDER, [PG_WRITER_LOCK_KEY]).fetchone()
-            if dbt_writing and holder:
-                con.execute("select pg_terminate_backend(%s)", [holder[0]])
-                terminated = holder[0]
+            killed = con.execute(_KILL_MID_MODEL).fetchone()
+            if killed:
+                terminated, killed_during = killed[1], killed[2]
             time.sleep(0.05)
     output = run.communicate(timeout=600)[0]
     assert terminated is not None, f"dbt never ran under the lock:\n{output[-3000:]}"
     # The step stopped with a clear message and was retried under a new lock, or failed.
-    assert f"(backend pid {terminated}) ended, so the step stopped writing" in output, output
+    assert f"(backend pid {terminated}) ended, so the step stopped writing" in output, (
+        f"killed during: {killed_during[:300]}\n{output}"
+    )
     with psycopg.connect(pg_database_url) as con:
         unlocked = con.execute(
             "select at, pid, command, object from audit.ddl where not lock_held order by at"

@@ -109,7 +109,6 @@ def minutes_context(
 def _accepted_commitments(wh: Warehouse, senders: Sequence[str]) -> pd.DataFrame:
     """The commitment ids each of `senders` made in accepted rows of judged minutes, with the
     file and the meeting's period: unit_folder, file_id, commitment_id, fiscal_year, period_no."""
-    names = {f"s{i}": sender for i, sender in enumerate(senders)}
     return wh.query(
         f"""
         select f.unit_folder, c.file_id, c.commitment_id,
@@ -117,14 +116,14 @@ def _accepted_commitments(wh: Warehouse, senders: Sequence[str]) -> pd.DataFrame
         from {MINUTES.rows.qualified} c
         join {MINUTES.files.qualified} f on f.file_id = c.file_id
         join {MINUTES.rows.qualified} m on m.file_id = c.file_id and m.sheet = 'meeting'
-        where c.sheet = 'commitments' and f.unit_folder in ({", ".join(f":{n}" for n in names)})
+        where c.sheet = 'commitments' and f.unit_folder in :senders
           and f.outcome = 'ingested' and f.validated_at is not null
           and not exists (
               select 1 from {MINUTES.quarantine.qualified} q
               where q.file_id = c.file_id and q.sheet = c.sheet and q.row_number = c.row_number
           )
         """,
-        names,
+        {"senders": list(senders)},
     )
 
 
@@ -182,9 +181,9 @@ def validate_pending_minutes(
     for files_of_round in judging_rounds(pending, round_files):
         file_ids = [int(file_id) for file_id in files_of_round["file_id"]]
         rows = wh.query(
-            f"select * from {MINUTES.rows.qualified} "
-            f"where file_id in ({', '.join(map(str, file_ids))}) "
-            "order by file_id, sheet, row_number"
+            f"select * from {MINUTES.rows.qualified} where file_id in :ids "
+            "order by file_id, sheet, row_number",
+            {"ids": file_ids},
         )
         made = _accepted_commitments(wh, list(files_of_round["unit_folder"]))
         of_file = dict(tuple(rows.groupby("file_id", sort=False)))

@@ -1,10 +1,9 @@
 """Recording the verdicts on one workbook (a plan, minutes) in its kind's ledger.
 
 What belongs here: the one transaction that replaces a file's (or a round of files')
-quarantine rows (one per failing
-row of each sheet, every reason in Thai and English) and sets its `validated_at`, and the
-report the validation assets show. What does not: the rules (`plans/rules.py`,
-`minutes/rules.py`) or choosing which files to judge (their `apply.py`).
+quarantine rows (one per failing row of each sheet, every reason in Thai and English) and sets
+its `validated_at`, and the report the validation assets show. What does not: the rules
+(`plans/rules.py`, `minutes/rules.py`) or choosing which files to judge (their `apply.py`).
 """
 
 from __future__ import annotations
@@ -65,11 +64,11 @@ def record_verdicts_many(
         written.append(quarantine.assign(file_id=file_id, quarantined_at=pd.Timestamp(now)))
     if not files:
         return written
-    ids = ", ".join(str(int(file_id)) for file_id, _ in files)
+    ids = {"ids": [int(file_id) for file_id, _ in files]}
     rows = [frame for frame in written if not frame.empty]
     with wh.transaction():
         # Re-running after a crash: clear these files' verdicts first (idempotent).
-        wh.execute(f"delete from {kind.quarantine.qualified} where file_id in ({ids})")
+        wh.execute(f"delete from {kind.quarantine.qualified} where file_id in :ids", ids)
         if rows:
             wh.append(
                 kind.quarantine.schema,
@@ -77,7 +76,7 @@ def record_verdicts_many(
                 pd.concat(rows, ignore_index=True)[list(kind.quarantine.names)],
             )
         wh.execute(
-            f"update {kind.files.qualified} set validated_at = :now where file_id in ({ids})",
-            {"now": now},
+            f"update {kind.files.qualified} set validated_at = :now where file_id in :ids",
+            {"now": now, **ids},
         )
     return written

@@ -541,6 +541,19 @@ def ingest_landing(
     return report
 
 
+def drop_incomplete_records(
+    wh: Warehouse, files_table: str, paths: Iterable[str], waiting: Iterable[str]
+) -> None:
+    """In the caller's transaction: delete the `incomplete` records of those of `paths` that
+    have one (`waiting`), now that their whole files are written."""
+    replaced = sorted(set(paths) & set(waiting))
+    if replaced:
+        wh.execute(
+            f"delete from {files_table} where outcome = 'incomplete' and path in :paths",
+            {"paths": replaced},
+        )
+
+
 def _write_files(
     wh: Warehouse,
     batch: list[_Planned],
@@ -566,14 +579,10 @@ def _write_files(
             frame_ids.append(file_id)
         if entry.incomplete is None:
             superseded += [_superseded(old, entry.item, file_id) for old in entry.supersedes]
-    replaced = sorted({entry.item.relative_path for entry in batch} & waiting)
     with wh.transaction():
-        if replaced:
-            wh.execute(
-                f"delete from {RAW_SCHEMA}.submission_files "
-                "where outcome = 'incomplete' and path in :paths",
-                {"paths": replaced},
-            )
+        drop_incomplete_records(
+            wh, f"{RAW_SCHEMA}.submission_files", [e.item.relative_path for e in batch], waiting
+        )
         if len(records) == 1:
             record = records[0]
             wh.execute(_INSERT_FILE_RECORD, record)

@@ -32,6 +32,7 @@ from bma_pipeline.intake.ledger import (
     _file_record,
     _landing_file,
     _ledger_records,
+    drop_incomplete_records,
     file_rejection,
     is_in_progress_name,
     is_new_observation,
@@ -241,16 +242,12 @@ def _write_chunk(
         entry.tables = None
         report.files_ingested += 1
         report.rows_ingested += len(rows)
-    replaced = sorted({entry.item.relative_path for entry in chunk} & set(waiting))
-    frames = [entry.rows for entry in read if entry.rows is not None and not entry.rows.empty]
-    ids = [entry.file_id for entry in read if entry.rows is not None and not entry.rows.empty]
+    with_rows = [entry for entry in read if entry.rows is not None and not entry.rows.empty]
+    frames = [entry.rows for entry in with_rows]
     with wh.transaction():
-        if replaced:
-            wh.execute(
-                f"delete from {kind.files.qualified} "
-                "where outcome = 'incomplete' and path in :paths",
-                {"paths": replaced},
-            )
+        drop_incomplete_records(
+            wh, kind.files.qualified, [entry.item.relative_path for entry in chunk], waiting
+        )
         wh.append(
             kind.files.schema,
             kind.files.name,
@@ -259,7 +256,8 @@ def _write_chunk(
         if frames:
             rows = pd.concat(frames, ignore_index=True, sort=False)
             lengths = [len(frame) for frame in frames]
-            rows.insert(0, "file_id", np.repeat(np.array(ids, dtype="int64"), lengths))
+            ids = np.array([entry.file_id for entry in with_rows], dtype="int64")
+            rows.insert(0, "file_id", np.repeat(ids, lengths))
             wh.append(kind.rows.schema, kind.rows.name, _typed(rows, kind))
     for entry in chunk:
         assert entry.record is not None

@@ -66,7 +66,6 @@ STEP_STAGES = {
     "raw__quarantined_rows_ledger_conservation": "validation",
     "raw__quarantined_rows_quarantine_rate_per_unit": "validation",
     "bma_dbt_models": "dbt build",
-    "bma_dbt_period_models": "dbt build",
     "run_summary": "reports",
     "submission_feedback": "reports",
     "plan_feedback": "reports",
@@ -433,10 +432,7 @@ def run_pipeline_with(
         run_config={
             "loggers": {"console": {"config": {"log_level": "ERROR"}}},
             "ops": {
-                **{
-                    name: {"config": {"full_refresh": not incremental}}
-                    for name in ("bma_dbt_models", "bma_dbt_period_models")
-                },
+                "bma_dbt_models": {"config": {"full_refresh": not incremental}},
                 "meeting_reports": {"config": {"pdf": False, "pdf_units": []}},
                 "executive_reports": {"config": {"pdf": False, "pdf_units": []}},
             },
@@ -577,9 +573,8 @@ def measure_scale(name: str, work: Path) -> dict:
 
 def dbt_node_timings(warehouse: Path) -> dict:
     """Per-node seconds from dbt's run_results.json for this warehouse (dbt keeps a target
-    folder per warehouse, `warehouse_target_path`): the run's last dbt invocation, the period
-    models (intermediate and marts with their tests); the staging invocation before it is
-    overwritten."""
+    folder per warehouse, `warehouse_target_path`): the run's one dbt invocation, every model
+    the run built with its tests."""
     from bma_pipeline.defs.transform.assets import warehouse_target_path
     from bma_pipeline.warehouse import WarehouseLocation
 
@@ -602,6 +597,7 @@ def dbt_node_timings(warehouse: Path) -> dict:
         "file": str(path.relative_to(ROOT)),
         "elapsed": data.get("elapsed_time"),
         "args": " ".join(str(a) for a in data.get("args", {}).get("select", []) or []),
+        "threads": len({r.get("thread_id") for r in data.get("results", [])}),
         "nodes": nodes,
     }
 
@@ -1017,12 +1013,11 @@ def dbt_profile_markdown(result: dict, n: int = 15) -> str:
     lines = [
         f"# Profile: dbt at {result['scale']} scale, top {n} nodes",
         "",
-        f"From `{dbt.get('file')}` after the measured run: the run's last dbt invocation "
-        f"(the period models: intermediate and marts with their tests); {len(nodes)} nodes, "
-        f"{total:.1f} s summed over nodes (2 threads), dbt's elapsed "
-        f"{dbt.get('elapsed') or 0:.1f} s. The Dagster steps: `bma_dbt_models` (staging) "
-        f"{steps.get('bma_dbt_models', 0):.1f} s, `bma_dbt_period_models` "
-        f"{steps.get('bma_dbt_period_models', 0):.1f} s — what the node times leave out is "
+        f"From `{dbt.get('file')}` after the measured run: the run's one dbt invocation "
+        f"(every model with its tests); {len(nodes)} nodes, {total:.1f} s summed over nodes "
+        f"({dbt.get('threads') or '?'} thread(s)), dbt's elapsed "
+        f"{dbt.get('elapsed') or 0:.1f} s. The Dagster step `bma_dbt_models` took "
+        f"{steps.get('bma_dbt_models', 0):.1f} s — what the node times leave out is "
         "dbt's start-up, parse and per-node overhead.",
         "",
         "| node | status | s |",

@@ -184,10 +184,7 @@ def run_pipeline(
                 {"console": {"config": {"log_level": "ERROR"}}} if quiet else {"progress": {}}
             ),
             "ops": {
-                **{
-                    name: {"config": {"full_refresh": not incremental}}
-                    for name in ("bma_dbt_models", "bma_dbt_period_models")
-                },
+                "bma_dbt_models": {"config": {"full_refresh": not incremental}},
                 "meeting_reports": {"config": {"pdf": pdf, "pdf_units": pdf_units or []}},
                 "executive_reports": {"config": {"pdf": pdf, "pdf_units": pdf_units or []}},
             },

@@ -39,7 +39,7 @@ from bma_pipeline.defs.reports.feedback import (
 )
 from bma_pipeline.defs.resources import PipelineSettings, WarehouseResource
 from bma_pipeline.defs.schedules import build_schedules
-from bma_pipeline.defs.transform.assets import bma_dbt_models, bma_dbt_period_models
+from bma_pipeline.defs.transform.assets import bma_dbt_models
 from bma_pipeline.defs.transform.project import dbt_project
 from bma_pipeline.defs.transform.resource import VENV_DBT_EXECUTABLE, BmaDbtCliResource
 from bma_pipeline.defs.validation.assets import quarantined_rows
@@ -75,7 +75,6 @@ def build_definitions(
             submission_intake,
             quarantined_rows,
             bma_dbt_models,
-            bma_dbt_period_models,
             run_summary,
             submission_feedback,
             plan_feedback,

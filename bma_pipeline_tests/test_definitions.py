@@ -101,14 +101,22 @@ def test_ledger_checks_and_dbt_tests_become_asset_checks():
     assert any(key.startswith("marts/") for key, _ in checks), "no dbt test became a check"
 
 
-def test_period_grained_models_are_partitioned_and_staging_is_not():
+def test_every_dbt_model_is_built_by_one_partitioned_step():
+    """One dbt invocation per run: every model, staging views included, is one multi-asset
+    partitioned by period; the reference tables are not partitioned."""
     graph = defs.resolve_asset_graph()
     partitioned = {
         k.to_user_string() for k in graph.materializable_asset_keys if graph.get(k).partitions_def
     }
     assert {"raw/submission_files", "raw/quarantined_rows", "marts/fct_kpi_progress"} <= partitioned
-    assert "marts/mart_submission_compliance" in partitioned
-    assert not {k for k in partitioned if "/stg_" in k or k.startswith("reference/")}
+    assert {"marts/mart_submission_compliance", "staging/stg_raw__submission_rows"} <= partitioned
+    assert not {k for k in partitioned if k.startswith("reference/")}
+    steps = {
+        graph.get(k).assets_def.node_def.name
+        for k in graph.materializable_asset_keys
+        if k.path[0] in ("staging", "intermediate", "marts")
+    }
+    assert steps == {"bma_dbt_models"}
 
 
 def test_jobs_schedules_and_sensor_are_registered():

@@ -128,21 +128,12 @@ def model_schemas() -> frozenset[str]:
     )
 
 
-# Intermediate models and marts are partitioned (the partition reaches dbt as `period_key`);
-# the dimensions stay with the marts whose relationship tests need them. Staging views are
-# not partitioned and build only their own tests (cautious), so cross-layer tests run with
-# the marts.
-PERIOD_MODELS = "path:models/intermediate path:models/marts"
-STAGING_MODELS = "path:models/staging"
-
-
 def _build(
     context: dg.AssetExecutionContext,
     config: DbtRunConfig,
     dbt: BmaDbtCliResource,
     warehouse: WarehouseResource,
     settings: PipelineSettings,
-    extra_args: tuple[str, ...] = (),
 ) -> Iterator[Any]:
     """`dbt build` while this run holds the writer lock, and only while it does.
 
@@ -154,7 +145,7 @@ def _build(
     period_key = context.partition_key if context.has_partition_key else None
     with retry_on_transient_errors(context), warehouse_lock(warehouse.location) as lock:
         invocation = dbt_build_invocation(
-            settings, warehouse, period_key, config.full_refresh, lock.holder, extra_args
+            settings, warehouse, period_key, config.full_refresh, lock.holder
         )
         lock.ensure_held()
         lock.create_schemas(model_schemas())  # dbt would create them before any model's check
@@ -178,27 +169,8 @@ def _build(
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
-    select=PERIOD_MODELS,
     dagster_dbt_translator=BmaDbtTranslator(),
     partitions_def=period_partitions,
-    pool=WAREHOUSE_POOL,
-)
-def bma_dbt_period_models(
-    context: dg.AssetExecutionContext,
-    config: DbtRunConfig,
-    dbt: BmaDbtCliResource,
-    warehouse: WarehouseResource,
-    settings: PipelineSettings,
-) -> Iterator[Any]:
-    """`dbt build` of intermediate models and marts for the run's period (or all: full refresh)."""
-    yield from _build(context, config, dbt, warehouse, settings)
-
-
-@dbt_assets(
-    manifest=dbt_project.manifest_path,
-    project=dbt_project,
-    select=STAGING_MODELS,
-    dagster_dbt_translator=BmaDbtTranslator(),
     pool=WAREHOUSE_POOL,
 )
 def bma_dbt_models(
@@ -208,7 +180,12 @@ def bma_dbt_models(
     warehouse: WarehouseResource,
     settings: PipelineSettings,
 ) -> Iterator[Any]:
-    """`dbt build` of the staging views (rename and cast only)."""
-    yield from _build(
-        context, config, dbt, warehouse, settings, ("--indirect-selection", "cautious")
-    )
+    """One `dbt build` of every model the run selected, for the run's period (or all: full refresh).
+
+    One invocation, not one per layer: each dbt start-up (imports, manifest, artefacts) costs
+    ~4–5 s here. The staging views are partitioned with the rest so that one step builds them;
+    a view holds every period, so each period's run rebuilds it and runs its tests on the raw
+    tables as that run left them. The partition reaches dbt as `period_key`, read only by the
+    period-local models.
+    """
+    yield from _build(context, config, dbt, warehouse, settings)

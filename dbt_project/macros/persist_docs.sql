@@ -1,0 +1,51 @@
+{#-
+  Table and column comments (persist_docs) in one statement per model, run without a result.
+
+  Why: dbt's default writes them with two queries whose results become agate tables (type
+  inference on every result, ~100 ms each here) and reads the table's columns back first: that
+  was ~5–8 s of a ~20 s DuckDB build of this project (31 marts). A model under an enforced
+  contract has exactly its YAML columns (the build fails otherwise), so the columns to comment
+  are known without asking the warehouse. Models without a contract keep dbt's default.
+  Comments are dollar-quoted as dbt-duckdb and dbt-postgres do; both warehouses accept them.
+-#}
+{% macro duckdb__persist_docs(relation, model, for_relation, for_columns) -%}
+  {{ bma_persist_docs(relation, model, for_relation, for_columns) }}
+{%- endmacro %}
+
+{% macro postgres__persist_docs(relation, model, for_relation, for_columns) -%}
+  {{ bma_persist_docs(relation, model, for_relation, for_columns) }}
+{%- endmacro %}
+
+{% macro bma_persist_docs(relation, model, for_relation, for_columns) -%}
+  {%- if not model.config.contract.enforced -%}
+    {{ return(dbt.default__persist_docs(relation, model, for_relation, for_columns)) }}
+  {%- endif -%}
+  {%- set statements = [] -%}
+  {%- if for_relation and config.persist_relation_docs() and model.description -%}
+    {%- do statements.append(
+      'comment on ' ~ (relation.type or 'table') ~ ' ' ~ relation ~ ' is '
+      ~ bma_quoted_comment(model.description)
+    ) -%}
+  {%- endif -%}
+  {%- if for_columns and config.persist_column_docs() -%}
+    {%- for name, column in model.columns.items() if column.description -%}
+      {%- do statements.append(
+        'comment on column ' ~ relation ~ '.' ~ (adapter.quote(name) if column.quote else name)
+        ~ ' is ' ~ bma_quoted_comment(column.description)
+      ) -%}
+    {%- endfor -%}
+  {%- endif -%}
+  {%- if statements -%}
+    {%- call statement('persist_docs', fetch_result=False) -%}
+      {{ statements | join(';\n') }}
+    {%- endcall -%}
+  {%- endif -%}
+{%- endmacro %}
+
+{% macro bma_quoted_comment(comment) -%}
+  {%- set magic = '$dbt_comment_literal_block$' -%}
+  {%- if magic in comment -%}
+    {%- do exceptions.raise_compiler_error('The string ' ~ magic ~ ' is not allowed in comments.') -%}
+  {%- endif -%}
+  {{- magic ~ comment ~ magic -}}
+{%- endmacro %}

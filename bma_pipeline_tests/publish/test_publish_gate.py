@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import dagster as dg
 import pytest
 
@@ -121,3 +124,21 @@ def test_a_failure_with_no_plan_in_force_says_so(tmp_path):
         assert "raw.plan_files" in no_plan_hint(wh)
         wh.execute("insert into plans.policy_in_force values ('P001')")
         assert no_plan_hint(wh) is None
+
+
+def test_great_expectations_is_imported_ahead_in_a_background_thread():
+    """What the dbt step starts so that the gate does not wait for GX's import."""
+    code = (
+        "import sys\n"
+        "from bma_pipeline.publish import gate\n"
+        "assert 'great_expectations' not in sys.modules\n"
+        "gate.prefetch_gx()\n"
+        "thread = gate._gx_import\n"
+        "assert thread is not None and thread.daemon and thread.is_alive()\n"
+        "gate.prefetch_gx()\n"
+        "assert gate._gx_import is thread\n"  # once per process
+        "thread.join(120)\n"
+        "assert 'great_expectations' in sys.modules\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

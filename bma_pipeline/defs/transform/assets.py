@@ -12,11 +12,13 @@ import dagster as dg
 from dagster_dbt import dbt_assets
 
 from bma_pipeline.defs.partitions import period_partitions
+from bma_pipeline.defs.publish.assets import PUBLISHED
 from bma_pipeline.defs.resources import WAREHOUSE_POOL, PipelineSettings, WarehouseResource
 from bma_pipeline.defs.retries import retry_on_transient_errors
 from bma_pipeline.defs.transform.project import dbt_project
 from bma_pipeline.defs.transform.resource import BmaDbtCliResource
 from bma_pipeline.defs.transform.translator import BmaDbtTranslator
+from bma_pipeline.publish.gate import prefetch_gx
 from bma_pipeline.warehouse import WarehouseLocation, WriterLockHolder, warehouse_lock
 
 
@@ -153,6 +155,9 @@ def _build(
         build = dbt.cli(
             invocation.args, env=invocation.env, context=context, target_path=target_path
         )
+        selected = context.run.asset_selection
+        if selected is None or PUBLISHED in selected:
+            prefetch_gx()  # the publish gate's import, while dbt works in its own process
         with lock.watch(on_lost=build.process.kill):
             try:
                 yield from build.stream()

@@ -35,6 +35,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
+# The Dagster instance of `make demo` and `make dev`, which the measured runs use too.
+LOCAL_INSTANCE = ROOT / "deploy" / "dagster.local.yaml"
 SCALES = ("bangkok", "bangkok10", "nationwide")
 STAGES = (
     "reference",
@@ -535,8 +537,8 @@ def measure_scale(name: str, work: Path) -> dict:
     os.environ["DAGSTER_HOME"] = str(folder / "dagster_home")
     shutil.rmtree(folder / "dagster_home", ignore_errors=True)
     (folder / "dagster_home").mkdir(parents=True)
-    # No telemetry, and no first-run banner in the measured process.
-    (folder / "dagster_home" / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    # The instance `make demo` sets up (no telemetry, no first-run banner in the measured process).
+    shutil.copy(LOCAL_INSTANCE, folder / "dagster_home" / "dagster.yaml")
     landing = folder / "landing"
     warm_up(folder, landing, scale, run_reference)
     result["load_after_warm_up"] = _uptime()
@@ -646,7 +648,7 @@ def measure_cli_one_period(folder: Path, landing: Path, scale: Scale) -> dict:
     base = folder / "cli_one_period"
     shutil.rmtree(base, ignore_errors=True)
     (base / "dagster_home").mkdir(parents=True)
-    (base / "dagster_home" / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    shutil.copy(LOCAL_INSTANCE, base / "dagster_home" / "dagster.yaml")
     as_of = f"{period.due_date() + timedelta(days=10)}T09:00:00"
     cutoff = datetime.fromisoformat(as_of).replace(tzinfo=ZoneInfo("Asia/Bangkok")).timestamp()
     _link_tree(

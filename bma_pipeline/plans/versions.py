@@ -168,11 +168,11 @@ def build_plan_tables(
             primary.get((v, p))
             for v, p in zip(policies["plan_version_id"], policies["policy_code"], strict=True)
         ],
-        is_key_project=policies["is_key_project"].fillna(False).astype(bool),
+        is_key_project=policies["is_key_project"].eq(True),  # null: not a key project
     )
     validity = policy_validity(versions, policies)
     kpis = of_versions("kpis")
-    kpis = kpis.assign(is_percentage=kpis["is_percentage"].fillna(False).astype(bool))
+    kpis = kpis.assign(is_percentage=kpis["is_percentage"].eq(True))  # null: not a percentage
     targets = of_versions("targets").merge(
         kpis[["plan_version_id", "kpi_code", "policy_code"]], on=["plan_version_id", "kpi_code"]
     )

@@ -26,13 +26,11 @@ import sqlalchemy as db
 from dagster._config import StringSource
 from dagster._config.config_schema import UserConfigSchema
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
-from dagster._core.storage.sqlite import create_db_conn_string
+from dagster._core.storage.sqlite import SQLITE_BUSY_TIMEOUT_SECONDS, create_db_conn_string
 from dagster._serdes import ConfigurableClassData
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import StaticPool
 
-# Busy timeout of a connection (seconds), as Dagster's own SQLite storages use.
-BUSY_TIMEOUT_S = 30
 # Files kept open at once: the run being written and the index, plus a few a webserver reads.
 OPEN_FILES = 8
 
@@ -56,7 +54,6 @@ class LocalSqliteEventLogStorage(SqliteEventLogStorage):
     """
 
     def __init__(self, home: str, inst_data: ConfigurableClassData | None = None) -> None:
-        self._home = home
         self._engines: OrderedDict[str, Engine] = OrderedDict()
         super().__init__(os.path.join(home, "history", "runs"), inst_data)
 
@@ -79,7 +76,7 @@ class LocalSqliteEventLogStorage(SqliteEventLogStorage):
         engine = db.create_engine(
             create_db_conn_string(self._base_dir, shard),
             poolclass=StaticPool,
-            connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False},
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
         )
         db.event.listen(engine, "connect", _commit_without_waiting_for_disk)
         if shard not in self._initialized_dbs:

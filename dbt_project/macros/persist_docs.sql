@@ -6,7 +6,8 @@
   was ~5–8 s of a ~20 s DuckDB build of this project (31 marts). A model under an enforced
   contract has exactly its YAML columns (the build fails otherwise), so the columns to comment
   are known without asking the warehouse. Models without a contract keep dbt's default.
-  Comments are dollar-quoted as dbt-duckdb and dbt-postgres do; both warehouses accept them.
+  Statements and escaping are the adapters' own macros (`alter_relation_comment`,
+  `<adapter>_escape_comment`).
 -#}
 {% macro duckdb__persist_docs(relation, model, for_relation, for_columns) -%}
   {{ bma_persist_docs(relation, model, for_relation, for_columns) }}
@@ -22,30 +23,30 @@
   {%- endif -%}
   {%- set statements = [] -%}
   {%- if for_relation and config.persist_relation_docs() and model.description -%}
-    {%- do statements.append(
-      'comment on ' ~ (relation.type or 'table') ~ ' ' ~ relation ~ ' is '
-      ~ bma_quoted_comment(model.description)
-    ) -%}
+    {#- the adapter's own statement (it only renders SQL; it runs nothing) -#}
+    {%- do statements.append(alter_relation_comment(relation, model.description) | trim) -%}
   {%- endif -%}
   {%- if for_columns and config.persist_column_docs() -%}
+    {#- the adapter's alter_column_comment would read the columns back; the contract has them -#}
     {%- for name, column in model.columns.items() if column.description -%}
       {%- do statements.append(
         'comment on column ' ~ relation ~ '.' ~ (adapter.quote(name) if column.quote else name)
-        ~ ' is ' ~ bma_quoted_comment(column.description)
+        ~ ' is ' ~ bma_escape_comment(column.description) ~ ';'
       ) -%}
     {%- endfor -%}
   {%- endif -%}
   {%- if statements -%}
     {%- call statement('persist_docs', fetch_result=False) -%}
-      {{ statements | join(';\n') }}
+      {{ statements | join('\n') }}
     {%- endcall -%}
   {%- endif -%}
 {%- endmacro %}
 
-{% macro bma_quoted_comment(comment) -%}
-  {%- set magic = '$dbt_comment_literal_block$' -%}
-  {%- if magic in comment -%}
-    {%- do exceptions.raise_compiler_error('The string ' ~ magic ~ ' is not allowed in comments.') -%}
+{#- The adapter's own escaping of a comment (dollar quotes on both). -#}
+{% macro bma_escape_comment(comment) -%}
+  {%- if target.type == 'postgres' -%}
+    {{- postgres_escape_comment(comment) -}}
+  {%- else -%}
+    {{- duckdb_escape_comment(comment) -}}
   {%- endif -%}
-  {{- magic ~ comment ~ magic -}}
 {%- endmacro %}

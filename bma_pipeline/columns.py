@@ -1163,6 +1163,17 @@ PLAN_TABLES: tuple[Table, ...] = (
     ),
 )
 
+# Not a source of dbt: what the plan step last built schema plans from (`plans/freshness.py`).
+PLAN_BUILD = _plans_table(
+    "build_inputs",
+    "The fingerprint of the inputs schema plans was last built from (accepted plan files "
+    "received by the as-of time, the city's dimensions, the plan code): a run whose inputs "
+    "are the same leaves the schema as it is.",
+    Column("fingerprint", "varchar", "SHA-256 over the inputs, hex."),
+    Column("n_plan_files", "integer", "Plan files received by the as-of time it counted."),
+    Column("built_at", "timestamp", "When the plan step wrote schema plans (Bangkok time)."),
+)
+
 
 RAW_SOURCE_DESCRIPTION = (
     "The ledger written by bma_pipeline/intake and bma_pipeline/validation. Holds personal "

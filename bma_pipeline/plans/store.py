@@ -9,12 +9,14 @@ or the rules a plan row must meet (`rules.py`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 
-from bma_pipeline.columns import PLAN, PLAN_TABLES, PLANS_SCHEMA
+from bma_pipeline.columns import PLAN, PLAN_BUILD, PLAN_TABLES, PLANS_SCHEMA
+from bma_pipeline.plans.freshness import inputs_fingerprint, record_build, stored_fingerprint
 from bma_pipeline.plans.in_force import PlanInForce
 from bma_pipeline.plans.versions import PlanTables, build_plan_tables
 from bma_pipeline.reference.catalog import Catalog
@@ -74,15 +76,50 @@ def plan_tables(wh: Warehouse, as_of: datetime, before: datetime | None = None) 
     return build_plan_tables(files, accepted_plan_rows(wh, before), reference_dimensions(wh), as_of)
 
 
-def write_plan_tables(wh: Warehouse, tables: PlanTables) -> dict[str, int]:
-    """Replace every table of schema `plans`; returns row counts by table."""
+def write_plan_tables(
+    wh: Warehouse, tables: PlanTables, built_from: tuple[str, int] | None = None
+) -> dict[str, int]:
+    """Replace every table of schema `plans`, stamped with `built_from` (the fingerprint of
+    the inputs and their number of plan files; without it the stamp is removed, so the next
+    run builds again); returns row counts by table."""
     frames = tables.as_dict()
     counts = {}
     with wh.transaction():
         for table in PLAN_TABLES:
             frame = frames[table.name].reindex(columns=list(table.names))
             counts[table.name] = wh.replace(PLANS_SCHEMA, table.name, frame, table.sql_types)
+        if built_from is None:
+            wh.execute(f"drop table if exists {PLAN_BUILD.qualified}")
+        else:
+            record_build(wh, *built_from)
     return counts
+
+
+@dataclass
+class PlanRefresh:
+    """What the plan step did: schema plans' row counts and versions, and whether it rebuilt
+    them (False: the inputs were those of the last build)."""
+
+    counts: dict[str, int]
+    versions: pd.DataFrame
+    rebuilt: bool
+    n_plan_files: int
+
+
+def refresh_plan_tables(wh: Warehouse, as_of: datetime) -> PlanRefresh:
+    """Schema plans as of `as_of`, rebuilt only when its inputs changed since the last build
+    (`freshness.py`)."""
+    fingerprint, n_files = inputs_fingerprint(wh, as_of)
+    if stored_fingerprint(wh) == fingerprint:
+        counts = {
+            table.name: int(wh.scalar(f"select count(*) from {table.qualified}"))
+            for table in PLAN_TABLES
+        }
+        versions = wh.query(f"select * from {PLANS_SCHEMA}.versions order by plan_version_id")
+        return PlanRefresh(counts, versions, rebuilt=False, n_plan_files=n_files)
+    tables = plan_tables(wh, as_of=as_of)
+    counts = write_plan_tables(wh, tables, built_from=(fingerprint, n_files))
+    return PlanRefresh(counts, tables.versions, rebuilt=True, n_plan_files=n_files)
 
 
 def read_plan_in_force(wh: Warehouse) -> PlanInForce:
@@ -186,5 +223,5 @@ def load_plans(
     ingest_workbooks(wh, landing, PLAN, units, max_bytes=limit, settle_seconds=0)
     validate_pending_plans(wh)
     tables = plan_tables(wh, as_of=as_of)
-    write_plan_tables(wh, tables)
+    write_plan_tables(wh, tables, built_from=inputs_fingerprint(wh, as_of))
     return tables

@@ -52,6 +52,11 @@ def _version_order(versions: pd.DataFrame) -> pd.DataFrame:
     return versions.sort_values(["received_at", "file_name", "plan_version_id"], kind="stable")
 
 
+def received_by(files: pd.DataFrame, as_of: datetime) -> pd.DataFrame:
+    """The rows of `files` (a `received_at` column) received by `as_of`."""
+    return files[pd.to_datetime(files["received_at"]) <= pd.Timestamp(as_of)]
+
+
 def versions_of(files: pd.DataFrame, plan_rows: pd.DataFrame, as_of: datetime) -> pd.DataFrame:
     """One version per accepted plan file received by `as_of` (its plan row accepted).
 
@@ -62,7 +67,7 @@ def versions_of(files: pd.DataFrame, plan_rows: pd.DataFrame, as_of: datetime) -
         ["plan_version_id", "fiscal_year", "effective_from"]
     ]
     versions = files.merge(plan, on="plan_version_id", how="inner")
-    versions = versions[pd.to_datetime(versions["received_at"]) <= pd.Timestamp(as_of)]
+    versions = received_by(versions, as_of)
     versions = versions.assign(
         fiscal_year=versions["fiscal_year"].astype("int64"),
         effective_from=versions["effective_from"].fillna(1).astype("int64"),

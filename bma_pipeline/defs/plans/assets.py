@@ -17,7 +17,7 @@ from bma_pipeline.defs.resources import OWNER, WAREHOUSE_POOL, PipelineSettings,
 from bma_pipeline.defs.retries import retry_on_transient_errors
 from bma_pipeline.defs.workbooks import files_key, quarantine_key, rows_key, workbook_intake
 from bma_pipeline.plans.apply import validate_pending_plans
-from bma_pipeline.plans.store import plan_tables, write_plan_tables
+from bma_pipeline.plans.store import refresh_plan_tables
 
 PLAN_FILES, PLAN_ROWS = files_key(PLAN), rows_key(PLAN)
 PLAN_QUARANTINED_ROWS = quarantine_key(PLAN)
@@ -94,18 +94,25 @@ def plan_versions(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, settings: PipelineSettings
 ) -> Iterator[dg.MaterializeResult]:
     """Every accepted plan file received by the run's as-of time is a version; write the
-    versions, their validity per policy and the plan in force per period."""
+    versions, their validity per policy and the plan in force per period — unless they were
+    last built from the same inputs (`bma_pipeline/plans/freshness.py`)."""
     with retry_on_transient_errors(context), warehouse.connect() as wh:
-        tables = plan_tables(wh, as_of=settings.as_of_time())
-        counts = write_plan_tables(wh, tables)
-    versions = tables.versions
+        refresh = refresh_plan_tables(wh, as_of=settings.as_of_time())
+    context.log.info(
+        f"plans: {'rebuilt' if refresh.rebuilt else 'unchanged, not rebuilt'} from "
+        f"{refresh.n_plan_files} accepted plan files; {len(refresh.versions)} versions"
+    )
+    counts, versions = refresh.counts, refresh.versions
     summary = [
         (str(v.plan_version_id), str(v.sender_unit), str(v.fiscal_year), str(v.effective_from),
          str(v.received_at))
         for v in versions.itertuples(index=False)
     ]  # fmt: skip
     for table, rows in counts.items():
-        metadata: dict[str, dg.RawMetadataValue] = {"dagster/row_count": rows}
+        metadata: dict[str, dg.RawMetadataValue] = {
+            "dagster/row_count": rows,
+            "rebuilt": refresh.rebuilt,
+        }
         if table == "versions":
             metadata["versions"] = dg.MetadataValue.md(
                 markdown_table(("version", "sender", "fiscal year", "from", "received"), summary)

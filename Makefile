@@ -45,7 +45,7 @@ $(VENV)/.installed: requirements.lock pyproject.toml | $(BIN)/python
 # The dbt manifest is prepared here, never at import time of the code location.
 dbt_project/target/manifest.json: $(VENV)/.installed $(shell find dbt_project/models dbt_project/macros dbt_project/tests dbt_project/dbt_project.yml -type f 2>/dev/null)
 	mkdir -p $(DATA)
-	PATH=$(CURDIR)/$(BIN):$$PATH BMA_DUCKDB_PATH=$(CURDIR)/$(DATA)/.parse.duckdb \
+	PATH=$(CURDIR)/$(BIN):$$PATH BMA_DUCKDB_PATH=$(abspath $(DATA))/.parse.duckdb \
 	  $(BIN)/dagster-dbt project prepare-and-package --file bma_pipeline/defs/transform/project.py
 	touch $@
 
@@ -69,7 +69,7 @@ lock:
 
 demo: setup $(DATA)/dagster_home/dagster.yaml
 	$(BIN)/bma-pipeline generate --fiscal-year $(FISCAL_YEAR) --periods $(PERIODS) --seed $(SEED) --out $(DATA)/landing
-	DAGSTER_HOME=$(CURDIR)/$(DATA)/dagster_home $(BIN)/bma-pipeline run --landing $(DATA)/landing \
+	DAGSTER_HOME=$(abspath $(DATA))/dagster_home $(BIN)/bma-pipeline run --landing $(DATA)/landing \
 	  --warehouse $(DATA)/warehouse.duckdb --reports $(DATA)/reports --as-of $(DEMO_AS_OF) --pdf
 	@echo "Dagster UI with this run: make dev  →  http://127.0.0.1:3000"
 
@@ -94,17 +94,17 @@ superset-warehouse: setup
 	  --periods $(PERIODS) --seed $(SEED) --out $(DATA)/landing
 	$(BIN)/python -m bma_tools.superset.provision create-database $(SUPERSET_PG)
 	mkdir -p $(DATA)/dagster_home $(DATA)/superset
-	DAGSTER_HOME=$(CURDIR)/$(DATA)/dagster_home $(BIN)/bma-pipeline run --landing $(DATA)/landing \
+	DAGSTER_HOME=$(abspath $(DATA))/dagster_home $(BIN)/bma-pipeline run --landing $(DATA)/landing \
 	  --warehouse $(SUPERSET_PG) --reports $(DATA)/reports_pg --as-of $(DEMO_AS_OF)
 	touch $(DATA)/superset/warehouse.loaded
 
 # Superset on http://127.0.0.1:8088 with the executive dashboard; prints the URL and the login.
 superset: setup $(SUPERSET_VENV)/.installed $(DATA)/superset/warehouse.loaded
-	BMA_SUPERSET_HOME=$(CURDIR)/$(DATA)/superset BMA_SUPERSET_WAREHOUSE=$(SUPERSET_BI_URL) \
-	BMA_SUPERSET_DUCKDB=$(CURDIR)/$(DATA)/warehouse.bi.duckdb bi/superset/superset.sh up
+	BMA_SUPERSET_HOME=$(abspath $(DATA))/superset BMA_SUPERSET_WAREHOUSE=$(SUPERSET_BI_URL) \
+	BMA_SUPERSET_DUCKDB=$(abspath $(DATA))/warehouse.bi.duckdb bi/superset/superset.sh up
 
 superset-stop:
-	BMA_SUPERSET_HOME=$(CURDIR)/$(DATA)/superset bi/superset/superset.sh stop
+	BMA_SUPERSET_HOME=$(abspath $(DATA))/superset bi/superset/superset.sh stop
 
 # bi/superset/bundle/ as Superset's own export: the definition (bma_tools/superset/bundle.py)
 # imported into a scratch Superset (temporary metadata, no warehouse), exported and normalised.
@@ -146,8 +146,8 @@ $(DATA)/dagster_home/dagster.yaml: deploy/dagster.local.yaml
 	cp $< $@
 
 dev: setup $(DATA)/dagster_home/dagster.yaml
-	BMA_WAREHOUSE=$(CURDIR)/$(DATA)/warehouse.duckdb BMA_LANDING_DIR=$(CURDIR)/$(DATA)/landing \
-	BMA_REPORTS_DIR=$(CURDIR)/$(DATA)/reports DAGSTER_HOME=$(CURDIR)/$(DATA)/dagster_home \
+	BMA_WAREHOUSE=$(abspath $(DATA))/warehouse.duckdb BMA_LANDING_DIR=$(abspath $(DATA))/landing \
+	BMA_REPORTS_DIR=$(abspath $(DATA))/reports DAGSTER_HOME=$(abspath $(DATA))/dagster_home \
 	$(BIN)/dagster dev -w workspace.yaml
 
 clean:

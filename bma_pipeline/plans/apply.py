@@ -16,7 +16,7 @@ import pandas as pd
 
 from bma_pipeline.columns import PLAN
 from bma_pipeline.intake.workbook_ledger import ensure_workbook_tables
-from bma_pipeline.plans.rules import PlanContext, judge_plan, plan_year_and_period
+from bma_pipeline.plans.rules import SED, PlanContext, judge_plan, plan_year_and_period
 from bma_pipeline.plans.store import plan_tables, reference_dimensions
 from bma_pipeline.validation.workbook_verdicts import WorkbookValidationReport, record_verdicts
 from bma_pipeline.warehouse import Warehouse
@@ -28,7 +28,7 @@ def led_policies_in(
     """The policies `sender` leads (H) in the plan in force for (fiscal year, period), counting
     only plan files received before `before` (None: every judged plan file)."""
     as_of = before or datetime(2200, 1, 1)  # every plan received (pandas stops at 2262)
-    tables = plan_tables(wh, as_of=as_of, before=before)
+    tables = plan_tables(wh, as_of=as_of, before=before, fiscal_year=fiscal_year)
     in_force = tables.policy_in_force
     now = (in_force["fiscal_year"] == fiscal_year) & (in_force["period_no"] == period)
     in_force = in_force[now]
@@ -60,7 +60,7 @@ def validate_pending_plans(wh: Warehouse) -> WorkbookValidationReport:
         received = pd.Timestamp(file.received_at).to_pydatetime()
         led = (
             led_policies_in(wh, file.unit_folder, year, period, received)
-            if year is not None
+            if year is not None and file.unit_folder != SED  # SED may revise anything
             else frozenset()
         )
         context = PlanContext.of(file.unit_folder, units, groups, dimensions, led)

@@ -23,36 +23,52 @@ from bma_pipeline.reference.catalog import Catalog
 from bma_pipeline.warehouse import Warehouse
 
 
-def plan_files(wh: Warehouse) -> pd.DataFrame:
-    """Every ingested, validated plan file as a would-be version."""
+def _of_year(fiscal_year: int | None, file_id: str) -> str:
+    """A condition keeping the plan files of one fiscal year (their `plan` row says so)."""
+    if fiscal_year is None:
+        return ""
+    return (
+        f"and {file_id} in (select file_id from {PLAN.rows.qualified} "
+        "where sheet = 'plan' and fiscal_year = :fiscal_year)"
+    )
+
+
+def plan_files(wh: Warehouse, fiscal_year: int | None = None) -> pd.DataFrame:
+    """Every ingested, validated plan file as a would-be version (of one fiscal year only,
+    when given)."""
     return wh.query(
         f"""
         select file_id as plan_version_id, unit_folder as sender_unit, file_name, path,
                received_at
         from {PLAN.files.qualified}
-        where outcome = 'ingested' and validated_at is not null
+        where outcome = 'ingested' and validated_at is not null {_of_year(fiscal_year, "file_id")}
         order by file_id
-        """
+        """,
+        {"fiscal_year": fiscal_year} if fiscal_year is not None else None,
     )
 
 
-def accepted_plan_rows(wh: Warehouse, before: datetime | None = None) -> dict[str, pd.DataFrame]:
+def accepted_plan_rows(
+    wh: Warehouse, before: datetime | None = None, fiscal_year: int | None = None
+) -> dict[str, pd.DataFrame]:
     """The accepted rows of every validated plan file, per sheet, with `plan_version_id`
-    (only files received before `before`, when given)."""
+    (only files received before `before`, and of `fiscal_year`, when given)."""
     received = "and f.received_at < :before" if before is not None else ""
+    params: dict[str, object] = {"before": before, "fiscal_year": fiscal_year}
     rows = wh.query(
         f"""
         select r.*
         from {PLAN.rows.qualified} r
         join {PLAN.files.qualified} f on f.file_id = r.file_id
         where f.outcome = 'ingested' and f.validated_at is not null {received}
+          {_of_year(fiscal_year, "f.file_id")}
           and not exists (
               select 1 from {PLAN.quarantine.qualified} q
               where q.file_id = r.file_id and q.sheet = r.sheet and q.row_number = r.row_number
           )
         order by r.file_id, r.sheet, r.row_number
         """,
-        {"before": before} if before is not None else None,
+        {k: v for k, v in params.items() if v is not None} or None,
     )
     rows = rows.rename(columns={"file_id": "plan_version_id"})
     out = {}
@@ -68,12 +84,16 @@ def reference_dimensions(wh: Warehouse) -> pd.DataFrame:
     return wh.query("select dimension_code, name_th, name_en from reference.dimensions")
 
 
-def plan_tables(wh: Warehouse, as_of: datetime, before: datetime | None = None) -> PlanTables:
-    """The plan tables from the ledger as of `as_of` (files received before `before` only)."""
-    files = plan_files(wh)
+def plan_tables(
+    wh: Warehouse, as_of: datetime, before: datetime | None = None, fiscal_year: int | None = None
+) -> PlanTables:
+    """The plan tables from the ledger as of `as_of` (files received before `before` only; of
+    `fiscal_year` only: a version is for one year and replaces only versions of that year)."""
+    files = plan_files(wh, fiscal_year)
     if before is not None:
         files = files[pd.to_datetime(files["received_at"]) < pd.Timestamp(before)]
-    return build_plan_tables(files, accepted_plan_rows(wh, before), reference_dimensions(wh), as_of)
+    rows = accepted_plan_rows(wh, before, fiscal_year)
+    return build_plan_tables(files, rows, reference_dimensions(wh), as_of)
 
 
 def write_plan_tables(

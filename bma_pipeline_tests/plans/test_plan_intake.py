@@ -201,3 +201,31 @@ def test_each_sender_gets_feedback_on_its_plans(tmp_path):
     sed = openpyxl.load_workbook(tmp_path / "feedback" / "plans" / "SED.xlsx")
     outcomes = [r[2].value for r in sed["ไฟล์ที่ได้รับ"].iter_rows(min_row=3)]
     assert outcomes == ["ingested", "duplicate"]
+
+
+def test_a_lead_unit_is_judged_against_its_year_s_plan_alone(tmp_path):
+    """Two fiscal years, each with the city plan and DDS's revision: the authority each
+    revision is judged with (the policies DDS leads) is read from the plans of its own year,
+    and equals what the plans of every year give."""
+    from bma_pipeline.plans.apply import led_policies_in
+    from bma_pipeline.plans.store import plan_tables
+
+    landing = tmp_path / "landing"
+    catalog = sample_catalogue()
+    for year in (2566, 2567):
+        write_sample_plans(landing, year, catalog, revision=REVISION)
+    with connect(str(tmp_path / "w.duckdb")) as wh:
+        tables = load_plans(wh, landing, as_of=datetime(2024, 9, 1))
+        assert sorted(tables.versions["fiscal_year"].tolist()) == [2566, 2566, 2567, 2567]
+        assert int(wh.scalar("select count(*) from raw.plan_quarantined_rows")) == 0
+        for year in (2566, 2567):
+            received = REVISION.received_at(year)
+            led = led_policies_in(wh, "DDS", year, REVISION.effective_from, received)
+            every_year = plan_tables(wh, as_of=received, before=received)
+            in_force = every_year.policy_in_force
+            in_force = in_force[
+                (in_force["fiscal_year"] == year)
+                & (in_force["period_no"] == REVISION.effective_from)
+            ].merge(every_year.assignments, on=["plan_version_id", "policy_code"])
+            leads = in_force[(in_force["role"] == "H") & (in_force["unit_code"] == "DDS")]
+            assert led == frozenset(leads["policy_code"]) and REVISION.policy_code in led

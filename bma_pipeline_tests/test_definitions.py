@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import dagster as dg
 
 from bma_pipeline.definitions import defs
 from bma_pipeline.publish.publish import published_marts
+
+REPO = Path(__file__).resolve().parents[1]
 
 EXPECTED_GROUPS = {
     "reference",
@@ -99,6 +103,11 @@ def test_ledger_checks_and_dbt_tests_become_asset_checks():
     assert ("raw/quarantined_rows", "ledger_conservation") in checks
     assert ("raw/quarantined_rows", "quarantine_rate_per_unit") in checks
     assert any(key.startswith("marts/") for key, _ in checks), "no dbt test became a check"
+    # Every singular test over models is a check, one over several on the model its meta
+    # names (the personal-data test reads the catalogue, no model).
+    singular = {p.stem for p in (REPO / "dbt_project" / "tests").glob("*.sql")}
+    assert singular - {name for _, name in checks} == {"assert_no_personal_data_outside_raw"}
+    assert ("staging/stg_plans__policies", "assert_plan_version_rows_unique") in checks
 
 
 def test_every_dbt_model_is_built_by_one_partitioned_step():

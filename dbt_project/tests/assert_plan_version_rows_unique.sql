@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'stg_plans__policies'}}}) }}
 -- Within one plan version, a policy, KPI, project, assignment or target appears once (the plan
 -- contract quarantines duplicates before they reach a version).
 with keyed as (

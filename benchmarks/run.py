@@ -146,14 +146,9 @@ def _tree_pids(root: int) -> tuple[list[int], dict[int, int]]:
     return tree, rss
 
 
-def _tree_rss_bytes(root: int) -> int:
-    """Resident memory of `root` and all its descendants, each process's RSS summed (pages a
-    forked worker shares with its parent count once per process)."""
-    tree, rss = _tree_pids(root)
-    return sum(rss.get(pid, 0) for pid in tree)
-
-
 def _pss_bytes(pid: int) -> int:
+    """A process's proportional set size: a page shared by n processes counts 1/n (forked
+    report workers share the run's pages)."""
     try:
         with open(f"/proc/{pid}/smaps_rollup", "rb") as handle:
             for line in handle:
@@ -162,13 +157,6 @@ def _pss_bytes(pid: int) -> int:
     except OSError:
         pass
     return 0
-
-
-def _tree_pss_bytes(root: int) -> int:
-    """The memory the process tree really holds: each process's proportional set size (a page
-    shared by n processes counts 1/n in each), summed."""
-    tree, _ = _tree_pids(root)
-    return sum(_pss_bytes(pid) for pid in tree)
 
 
 class MemorySampler:
@@ -187,9 +175,12 @@ class MemorySampler:
     def _run(self) -> None:
         pid, n = os.getpid(), 0
         while not self._stop.is_set():
-            self.samples.append((time.time(), _tree_rss_bytes(pid)))
+            tree, rss = _tree_pids(pid)  # one scan of /proc serves both figures
+            now = time.time()
+            # RSS summed over processes counts a page shared by forked workers in each.
+            self.samples.append((now, sum(rss.get(p, 0) for p in tree)))
             if n % self.pss_every == 0:
-                self.pss_samples.append((time.time(), _tree_pss_bytes(pid)))
+                self.pss_samples.append((now, sum(_pss_bytes(p) for p in tree)))
             n += 1
             self._stop.wait(self.interval)
 

@@ -16,7 +16,12 @@ import pandas as pd
 
 from bma_pipeline.columns import PLAN
 from bma_pipeline.intake.workbook_ledger import ensure_workbook_tables
-from bma_pipeline.plans.rules import SED, PlanContext, judge_plan, plan_year_and_period
+from bma_pipeline.plans.rules import (
+    PlanContext,
+    judge_plan,
+    plan_year_and_period,
+    revises_every_policy,
+)
 from bma_pipeline.plans.store import plan_tables, reference_dimensions
 from bma_pipeline.validation.workbook_verdicts import WorkbookValidationReport, record_verdicts
 from bma_pipeline.warehouse import Warehouse
@@ -60,7 +65,7 @@ def validate_pending_plans(wh: Warehouse) -> WorkbookValidationReport:
         received = pd.Timestamp(file.received_at).to_pydatetime()
         led = (
             led_policies_in(wh, file.unit_folder, year, period, received)
-            if year is not None and file.unit_folder != SED  # SED may revise anything
+            if year is not None and not revises_every_policy(file.unit_folder)
             else frozenset()
         )
         context = PlanContext.of(file.unit_folder, units, groups, dimensions, led)

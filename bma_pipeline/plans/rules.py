@@ -37,6 +37,11 @@ PERIOD_SUM_TOLERANCE = 1e-6
 SHEET_ORDER = ("plan", "policies", "projects", "kpis", "assignments", "targets")
 
 
+def revises_every_policy(sender: str) -> bool:
+    """SED may define or revise any policy; any other sender only the policies it leads."""
+    return sender == SED
+
+
 @dataclass(frozen=True)
 class PlanContext:
     """What a plan file is judged against besides itself."""
@@ -66,7 +71,8 @@ class PlanContext:
             for value in (code, *labels)
             if isinstance(value, str)
         }
-        return cls(sender, units, groups, names, None if sender == SED else led_policies)
+        led = None if revises_every_policy(sender) else led_policies
+        return cls(sender, units, groups, names, led)
 
 
 def dimension_codes(cell: object, dimensions: Mapping[str, str]) -> list[str | None]:

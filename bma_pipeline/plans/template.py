@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from bma_pipeline.plans.rules import SED
+from bma_pipeline.plans.rules import revises_every_policy
 from bma_pipeline.plans.versions import PlanTables
 from bma_pipeline.plans.workbook import PlanContent, write_plan_workbook
 
@@ -34,7 +34,7 @@ def plan_in_force_content(
         )
     keys = in_force[["plan_version_id", "policy_code"]]
     assignments = tables.assignments.merge(keys)
-    if unit_code != SED:
+    if not revises_every_policy(unit_code):
         led = assignments[(assignments["unit_code"] == unit_code) & (assignments["role"] == "H")]
         keys = keys.merge(led[["plan_version_id", "policy_code"]].drop_duplicates())
         if keys.empty:

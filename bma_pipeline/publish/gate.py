@@ -139,7 +139,7 @@ def columns_read(expectations: list[Any]) -> list[str]:
 
 def _frames(wh: Warehouse, suites: dict[str, list[Any]]) -> dict[str, pd.DataFrame]:
     """Each mart's columns that its suite reads (at bangkok × 10 years fct_kpi_progress has
-    350,000 rows of 24 columns, of which the suite reads six), and the compliance counts."""
+    350,000 rows of 24 columns, of which the suite reads seven), and the compliance counts."""
     frames = {}
     for name in (*PROGRESS_MARTS, *CHECKED_MARTS):
         columns = ", ".join(columns_read(suites[name])) or "*"

@@ -1044,8 +1044,9 @@ REFERENCE_SOURCE_DESCRIPTION = (
 
 
 # ---------------------------------------------------------------- schema plans (derived)
-# Rebuilt from the plan ledger by `bma_pipeline/plans/store.py` on every run (as of its as-of
-# time): every version, its validity per policy, and the plan in force per period.
+# Built from the plan ledger by `bma_pipeline/plans/store.py` as of a run's as-of time, again
+# only when its inputs changed (`plans/freshness.py`): every version, its validity per policy,
+# and the plan in force per period.
 
 PLANS_SCHEMA = "plans"
 PLAN_VERSION_ID = Column(

@@ -21,7 +21,6 @@ import warnings
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -66,17 +65,60 @@ class FileRejected(Exception):
         return f"{self.code}: {self.message_en} ({self.message_th})"
 
 
-@dataclass
 class SheetTable:
-    """The data rows of one file as original cell texts, one column per header position."""
+    """The data rows of one file as original cell texts, one column per header position.
 
-    headers: list[str]
-    columns: list[str | None]
-    header_row_number: int
-    rows: pd.DataFrame
-    n_skipped_rows: int
-    encoding: str | None
-    sheet_name: str | None
+    Readers hand over the rows as lists (`cells`, aligned to `headers`, and their
+    `row_numbers`); `rows`, the same as a frame with a `row_number` column, is built only
+    when asked for. Intake parses the lists directly: a frame per file cost more than
+    reading the file (measured 1.1 ms a file over 6,165 nationwide CSVs).
+    """
+
+    def __init__(
+        self,
+        headers: list[str],
+        columns: list[str | None],
+        header_row_number: int,
+        rows: pd.DataFrame | None = None,
+        n_skipped_rows: int = 0,
+        encoding: str | None = None,
+        sheet_name: str | None = None,
+        *,
+        cells: list[list[str | None]] | None = None,
+        row_numbers: list[int] | None = None,
+    ) -> None:
+        if (rows is None) == (cells is None):
+            raise ValueError("a SheetTable takes its rows either as a frame or as cell lists")
+        self.headers = headers
+        self.columns = columns
+        self.header_row_number = header_row_number
+        self.n_skipped_rows = n_skipped_rows
+        self.encoding = encoding
+        self.sheet_name = sheet_name
+        self._rows = rows
+        self._cells = cells
+        self._row_numbers = row_numbers if cells is not None else None
+
+    def __len__(self) -> int:
+        return len(self._cells) if self._cells is not None else len(self.rows)
+
+    @property
+    def rows(self) -> pd.DataFrame:
+        """The data rows as a frame: one column per header, then `row_number`."""
+        if self._rows is None:
+            cells = self._cells if self._cells is not None else []
+            rows = pd.DataFrame(cells, columns=self.headers, dtype=object)
+            rows["row_number"] = pd.Series(self._row_numbers or [], dtype="int64")
+            self._rows = rows
+        return self._rows
+
+    def cell_lists(self) -> tuple[list[list[str | None]], list[int]]:
+        """The data rows as lists of cell texts aligned to `headers`, and their row numbers."""
+        if self._cells is not None:
+            return self._cells, list(self._row_numbers or [])
+        frame = self.rows
+        cells = frame.loc[:, self.headers].to_numpy(dtype=object).tolist()
+        return cells, frame["row_number"].tolist()
 
 
 def read_submission(
@@ -414,14 +456,19 @@ def table_from_grid(
         [_at(header_cells, i) or f"column_{i + 1}" for i in positions], reserved={"row_number"}
     )
     columns = [canonical_column(_at(header_cells, i), layout) for i in positions]
+    # Every position kept (the usual file): a row is itself, padded to the width.
+    every_position = len(positions) == width
 
     kept: list[list[str | None]] = []
     row_numbers: list[int] = []
     skipped = 0
     seen_data = False
     for offset, row in enumerate(body):
-        cells = [_at(row, i) for i in positions]
-        if all(cell is None for cell in cells) or _is_total_row(cells):
+        if every_position:
+            cells = row + [None] * (width - len(row)) if len(row) < width else row
+        else:
+            cells = [_at(row, i) for i in positions]
+        if cells.count(None) == len(cells) or _is_total_row(cells):
             skipped += 1
             continue
         if not seen_data and _is_description_row(cells, columns, layout):
@@ -433,17 +480,15 @@ def table_from_grid(
         row_numbers.append(header_index + 2 + offset)
     if not kept and not allow_empty:
         raise _empty(path)
-    rows = pd.DataFrame(kept, columns=headers, dtype=object)
-    rows = rows.astype(object).where(rows.notna(), None)
-    rows["row_number"] = pd.Series(row_numbers, dtype="int64")
     return SheetTable(
         headers=headers,
         columns=columns,
         header_row_number=header_index + 1,
-        rows=rows,
         n_skipped_rows=skipped,
         encoding=encoding,
         sheet_name=sheet_name,
+        cells=kept,
+        row_numbers=row_numbers,
     )
 
 
@@ -466,7 +511,7 @@ def _unique_names(names: list[str], reserved: set[str]) -> list[str]:
 
 
 def _is_total_row(cells: list[str | None]) -> bool:
-    first = next((cell for cell in cells if cell is not None), None)
+    first = cells[0] if cells[0] is not None else next((c for c in cells if c is not None), None)
     return first is not None and first.strip().rstrip(":").strip().casefold() in TOTAL_LABELS
 
 

@@ -42,13 +42,20 @@ def canonical_column(header: str | None, layout: Layout = SUBMISSION) -> str | N
     """The canonical column a header text names, or None when it names none."""
     if header is None:
         return None
-    return _canonical(str(header), layout)
+    # Files repeat a handful of header texts: each is normalised once per layout (~2 µs a
+    # character). Keyed by the layout's identity: hashing a Layout hashes all its columns.
+    key = (id(layout), header)
+    known = _CANONICAL.get(key)
+    if known is None or known[0] is not layout:
+        if len(_CANONICAL) >= _CANONICAL_MAX:
+            _CANONICAL.clear()
+        known = (layout, alias_index(layout).get(normalise_header(str(header))))
+        _CANONICAL[key] = known
+    return known[1]
 
 
-@functools.lru_cache(maxsize=65_536)
-def _canonical(header: str, layout: Layout) -> str | None:
-    # Files repeat a handful of header texts: normalising each once saves ~2 µs a character.
-    return alias_index(layout).get(normalise_header(header))
+_CANONICAL: dict[tuple[int, str], tuple[Layout, str | None]] = {}
+_CANONICAL_MAX = 65_536
 
 
 def find_header_row(

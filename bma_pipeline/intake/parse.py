@@ -180,24 +180,22 @@ def _file_columns(
     Plain lists, not Series: per-file pandas calls cost more than the parsing itself.
     """
     records, row_numbers = table.cell_lists()
+    # Column-wise (one transposition in C), not a Python expression per cell.
+    by_position = list(zip(*records, strict=True)) if records else []
     raw: dict[str, list[object]] = {}
     for column in layout.names:
         positions = [i for i, c in enumerate(table.columns) if c == column]
         if not positions:
             raw[column] = [None] * len(records)
             continue
-        values = [_none_if_missing(record[positions[0]]) for record in records]
+        values = list(by_position[positions[0]]) if records else []
         for position in positions[1:]:
             values = [
-                value if value is not None else _none_if_missing(record[position])
-                for value, record in zip(values, records, strict=True)
+                value if value is not None else other
+                for value, other in zip(values, by_position[position], strict=True)
             ]
         raw[column] = values
     return _json_records(records, table.headers), raw, row_numbers
-
-
-def _none_if_missing(value: object) -> object:
-    return None if value is None or value is pd.NA or value != value else value
 
 
 def parse_submission_rows(table: SheetTable, unit_folder: str) -> pd.DataFrame:
@@ -243,9 +241,7 @@ def _split(frame: pd.DataFrame, lengths: list[int]) -> list[pd.DataFrame]:
     ]
 
 
-def _parse_stacked(
-    tables: Sequence[SheetTable], layout: Layout
-) -> tuple[pd.DataFrame, list[int]]:
+def _parse_stacked(tables: Sequence[SheetTable], layout: Layout) -> tuple[pd.DataFrame, list[int]]:
     lengths: list[int] = []
     row_numbers: list[int] = []
     raw_cells: list[str] = []

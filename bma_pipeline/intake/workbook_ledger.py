@@ -25,7 +25,6 @@ import pandas as pd
 from bma_pipeline.columns import Workbook
 from bma_pipeline.intake.ledger import (
     BANGKOK,
-    CHUNK_FILES,
     DEFAULT_SETTLE_SECONDS,
     IngestReport,
     LandingFile,
@@ -47,6 +46,8 @@ from bma_pipeline.intake.readers import DEFAULT_MAX_BYTES, FileRejected
 from bma_pipeline.intake.workbooks import WorkbookTables, read_workbook
 from bma_pipeline.warehouse import Warehouse
 
+# Workbooks read, parsed and written together (one transaction a chunk); range 1–10,000.
+CHUNK_FILES = 200
 # A chunk of workbooks ends once its files reach this many bytes on disk: a sheet's cells take
 # ~50× their XLSX size in memory while parsed, so a large action plan is parsed on its own.
 CHUNK_BYTES = 8 * 1024 * 1024

@@ -142,3 +142,46 @@ def test_files_read_in_chunks_give_the_same_ledger(
         ("1002/2566-P1.csv", 2, 4.0, None),
         ("DDS/2566-P1.csv", 2, 7.0, "delayed"),
     ]
+
+
+def test_batched_intake_writes_what_file_by_file_intake_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chunks of many files parsed together and written many rows a transaction give the
+    ledger that one file read, parsed and committed at a time gives, column for column, on
+    every kind of file the sample writes (CSV UTF-8, BOM and cp874, XLSX, title rows, blank
+    tails, bad rows) and every fixture of the readers (rejected ones included)."""
+    import pandas as pd
+
+    import bma_pipeline.intake.ledger as ledger
+    from bma_pipeline.reference.catalog import CITY_DIR
+    from bma_sample.submissions import generate_submissions
+
+    landing = tmp_path / "landing"
+    generate_submissions(landing, 2566, [1], seed=11, plans=False, minutes=False)
+    fixtures = Path(__file__).parent / "fixtures"
+    for fixture in sorted(fixtures.iterdir()):
+        if fixture.suffix in (".csv", ".xlsx", ".pdf"):
+            shutil.copy(fixture, landing / "1001" / f"fixture_{fixture.name}")
+    units = set(pd.read_csv(CITY_DIR / "units.csv", dtype=str)["unit_code"])
+    n_files = sum(1 for path in landing.rglob("*") if path.is_file())
+
+    def ledger_of(name: str, chunk_files: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+        with connect(str(tmp_path / f"{name}.duckdb")) as wh:
+            report = ingest_landing(
+                wh, landing, units, chunk_files=chunk_files, clock=lambda: 1.9e9, **WHOLE
+            )
+            assert report.files_seen == n_files
+            files = wh.query("select * from raw.submission_files order by file_id")
+            rows = wh.query("select * from raw.submission_rows order by file_id, row_number")
+        return files, rows
+
+    batched = ledger_of("batched", chunk_files=ledger.CHUNK_FILES)
+    monkeypatch.setattr(ledger, "WRITE_ROWS", 1)
+    one_by_one = ledger_of("one_by_one", chunk_files=1)
+
+    files, rows = batched
+    assert set(files["outcome"]) == {"ingested", "rejected"}
+    assert len(rows) > 1000 and rows["raw_cells"].notna().all()
+    pd.testing.assert_frame_equal(files, one_by_one[0])
+    pd.testing.assert_frame_equal(rows, one_by_one[1])

@@ -49,6 +49,9 @@ CHUNK_BYTES = 64 * 1024 * 1024
 # costs ~50 ms here for 10,000 rows and little more for 50,000; larger holds the writer lock
 # longer.
 WRITE_ROWS = 50_000
+# The first chunk is written in smaller transactions: the first files are committed (and a
+# progress line shown) within a second or so, whatever the size of the landing.
+FIRST_WRITE_ROWS = 10_000
 # A file is taken once its size and modification time have not changed for this long (upload
 # services, SMB shares and SFTP write files progressively). Range ≥ 0 s; 0 takes any file that
 # does not change while it is read; longer waits longer before a new file is ingested.
@@ -536,10 +539,11 @@ def ingest_landing(
         )
 
     done = len(paths) - len(planned)
-    for chunk in _chunks(planned, chunk_files, chunk_bytes):
+    for n_chunk, chunk in enumerate(_chunks(planned, chunk_files, chunk_bytes)):
         chunk_rows = _read_and_parse(chunk, max_bytes)
         sizes = [entry.n_rows for entry in chunk]
-        for batch in batches_by_rows(chunk, sizes, WRITE_ROWS):
+        write_rows = min(FIRST_WRITE_ROWS, WRITE_ROWS) if n_chunk == 0 else WRITE_ROWS
+        for batch in batches_by_rows(chunk, sizes, write_rows):
             _write_files(wh, batch, next_id, now, report, set(view.waiting), chunk_rows)
             for entry in batch:
                 entry.table = None  # free the chunk's memory as it is written

@@ -86,7 +86,7 @@ def workbook_rows_many(workbooks: Sequence[WorkbookTables], kind: Workbook) -> l
         owners = [
             i
             for i, tables in enumerate(workbooks)
-            if (table := tables.sheets.get(layout.name)) is not None and not table.rows.empty
+            if (table := tables.sheets.get(layout.name)) is not None and len(table) > 0
         ]
         parsed = parse_sheets([workbooks[i].sheets[layout.name] for i in owners], layout)
         for i, frame in zip(owners, parsed, strict=True):

@@ -39,7 +39,7 @@ class WorkbookTables:
 
     @property
     def n_rows(self) -> int:
-        return sum(len(table.rows) for table in self.sheets.values())
+        return sum(len(table) for table in self.sheets.values())
 
     @property
     def n_skipped_rows(self) -> int:

@@ -36,6 +36,12 @@
     {%- endfor -%}
   {%- endif -%}
   {%- if statements -%}
+    {#- The comments run after the model's post-hook, in its transaction: check the writer lock
+        again after them, so a lock lost meanwhile rolls them back (macros/writer_lock.sql). -#}
+    {%- set lock_check = assert_writer_lock_held() | trim -%}
+    {%- if lock_check -%}
+      {%- do statements.append(lock_check) -%}
+    {%- endif -%}
     {%- call statement('persist_docs', fetch_result=False) -%}
       {{ statements | join('\n') }}
     {%- endcall -%}

@@ -1164,15 +1164,33 @@ PLAN_TABLES: tuple[Table, ...] = (
     ),
 )
 
+FINGERPRINT = Column("fingerprint", "varchar", "SHA-256 over the inputs, hex.")
+
 # Not a source of dbt: what the plan step last built schema plans from (`plans/freshness.py`).
 PLAN_BUILD = _plans_table(
     "build_inputs",
     "The fingerprint of the inputs schema plans was last built from (accepted plan files "
     "received by the as-of time, the city's dimensions, the plan code): a run whose inputs "
     "are the same leaves the schema as it is.",
-    Column("fingerprint", "varchar", "SHA-256 over the inputs, hex."),
+    FINGERPRINT,
     Column("n_plan_files", "integer", "Plan files received by the as-of time it counted."),
     Column("built_at", "timestamp", "When the plan step wrote schema plans (Bangkok time)."),
+)
+
+# Not a source of dbt: what the dbt step last built the models of plans and reference data
+# alone from (`bma_pipeline/unchanged_models.py`); in dbt's intermediate schema.
+PLAN_MODELS_BUILD = Table(
+    "intermediate",
+    "plan_models_build",
+    "The fingerprint of what the dbt models built from plans and reference data alone last "
+    "read (schema plans' inputs, the reference tables, the dbt code), written after a build in "
+    "which all of them and their tests succeeded: a run whose fingerprint is the same leaves "
+    "them out of `dbt build`.",
+    (
+        FINGERPRINT,
+        Column("nodes", "varchar", "The dbt ids of those models and tests, comma-separated."),
+        Column("built_at", "timestamp", "When the build that wrote them ended (Bangkok time)."),
+    ),
 )
 
 

@@ -330,6 +330,11 @@ class WriterLock:
         """Create missing schemas under the lock (dbt creates its schemas before any model's
         own lock check runs; on DuckDB the file lock already covers it)."""
 
+    def session(self) -> Any:
+        """The PostgreSQL session holding the lock; None on DuckDB (the file lock's holder is
+        this process)."""
+        return None
+
 
 _HOLDER_SQL = (
     "select pid, to_char(backend_start at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US') "
@@ -359,6 +364,9 @@ class _PostgresWriterLock(WriterLock):
         except psycopg.Error:
             return False  # the session is gone, and its lock with it
         return bool(row and row[0])
+
+    def session(self) -> Any:
+        return self._con
 
     def create_schemas(self, names: Iterable[str]) -> None:
         import psycopg
@@ -477,6 +485,33 @@ def warehouse_lock(
             yield WriterLock()
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
+def connect_holding(
+    lock: WriterLock,
+    location: WarehouseLocation,
+    memory_limit: str = DEFAULT_DUCKDB_MEMORY_LIMIT,
+) -> Iterator[Warehouse]:
+    """A connection for this process while it holds `lock` (from `warehouse_lock`), which
+    `connect()` would wait for: the DuckDB file itself (the file lock is this process's), or
+    on PostgreSQL the session holding the advisory lock, so its writes are the lock holder's.
+    Close it before another process (dbt) opens a DuckDB file."""
+    lock.ensure_held()
+    if location.kind == "postgres":
+        session = lock.session()
+        if session is None:
+            raise ValueError("a reader's lock holds no session to write with")
+        yield Warehouse(location, session)
+        return
+    import duckdb
+
+    con = duckdb.connect(location.target)
+    try:
+        con.execute(f"set memory_limit = '{check_memory_limit(memory_limit)}'")
+        yield Warehouse(location, con)
+    finally:
+        con.close()
 
 
 @contextmanager

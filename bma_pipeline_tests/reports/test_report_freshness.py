@@ -174,3 +174,62 @@ def test_a_revision_from_p4_renders_p4_and_leaves_the_reports_of_p1_to_p3(copied
     pack = (p4 / "meetings" / "DDS.html").read_text(encoding="utf-8")
     assert 'data-change-type="target_raised"' in pack  # the P4 pack shows the new revision
     assert (p4 / "executive_reports" / "DDS.html").is_file()
+
+
+def test_an_incremental_run_leaves_the_plan_models_as_they_are_until_a_plan_arrives(
+    copied, tmp_path
+):
+    """dbt leaves the models of plans and reference data alone out of a run while what they
+    read is unchanged (`bma_pipeline.unchanged_models`): Dagster still records them, their
+    checks as passed, not run; a new plan builds them again, and the marts show it."""
+    from bma_pipeline.unchanged_models import read_stamp
+
+    DIMS = ("dim_unit", "dim_target")  # noqa: N806
+    landing = tmp_path / "landing"
+    shutil.copytree(copied.landing, landing)
+    with connect(copied.warehouse, read_only=True) as wh:
+        built = read_stamp(wh)  # the session's run built them all and stamped them
+        dims = {t: wh.query(f"select * from marts.{t} order by all") for t in DIMS}
+    assert built is not None and {"model.bma.dim_target", "model.bma.dim_unit"} <= built.nodes
+
+    def run(as_of: str, period: str):  # noqa: ANN202
+        result = run_pipeline(
+            landing, copied.warehouse, copied.reports, as_of=as_of, quiet=True, period=period,
+            incremental=True,
+        )  # fmt: skip
+        assert result.success, [e.message for e in result.all_events if e.is_step_failure]
+        materialized = {
+            e.asset_key.to_user_string(): e.event_specific_data.materialization.metadata
+            for e in result.get_asset_materialization_events()
+        }
+        checks = {
+            (c.asset_key.to_user_string(), c.check_name): c
+            for c in result.get_asset_check_evaluations()
+        }
+        return materialized, checks
+
+    materialized, checks = run(AS_OF, PERIOD_KEY)
+    assert materialized["marts/dim_target"]["rebuilt"] == dg.BoolMetadataValue(False)
+    assert materialized["staging/stg_plans__targets"]["rebuilt"] == dg.BoolMetadataValue(False)
+    assert "rebuilt" not in materialized["marts/fct_kpi_progress"]  # built as every run does
+    unique_unit = checks[("marts/dim_unit", "unique_dim_unit_unit_code")]
+    assert unique_unit.passed and unique_unit.metadata["run"] == dg.BoolMetadataValue(False)
+    # A test of a mart against a dim reads this run's mart: it ran.
+    ran = [c for (asset, _), c in checks.items() if asset == "marts/fct_kpi_progress"]
+    assert ran and all(c.passed and "run" not in c.metadata for c in ran)
+    with connect(copied.warehouse, read_only=True) as wh:
+        assert read_stamp(wh) == built
+        for table, rows in dims.items():
+            assert wh.query(f"select * from marts.{table} order by all").equals(rows), table
+
+    _revise_from_p4(landing)
+    materialized, checks = run(RERUN_AS_OF, "2566-P4")
+    assert "rebuilt" not in materialized["marts/dim_target"]
+    assert "run" not in checks[("marts/dim_unit", "unique_dim_unit_unit_code")].metadata
+    with connect(copied.warehouse, read_only=True) as wh:
+        revisions = wh.query(
+            "select change_type from marts.mart_plan_revisions where effective_from = 4"
+        )
+        rebuilt = read_stamp(wh)
+    assert list(revisions["change_type"]) == ["target_raised"]
+    assert rebuilt is not None and rebuilt.fingerprint != built.fingerprint

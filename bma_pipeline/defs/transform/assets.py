@@ -5,12 +5,15 @@ import hashlib
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from graphlib import TopologicalSorter
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import dbt_assets
+from dagster_dbt.asset_utils import DAGSTER_DBT_UNIQUE_ID_METADATA_KEY
 
+from bma_pipeline import unchanged_models
 from bma_pipeline.defs.partitions import period_partitions
 from bma_pipeline.defs.publish.assets import PUBLISHED
 from bma_pipeline.defs.resources import WAREHOUSE_POOL, PipelineSettings, WarehouseResource
@@ -19,7 +22,14 @@ from bma_pipeline.defs.transform.project import dbt_project
 from bma_pipeline.defs.transform.resource import BmaDbtCliResource
 from bma_pipeline.defs.transform.translator import BmaDbtTranslator
 from bma_pipeline.publish.gate import prefetch_gx
-from bma_pipeline.warehouse import WarehouseLocation, WriterLockHolder, warehouse_lock
+from bma_pipeline.unchanged_models import Decision
+from bma_pipeline.warehouse import (
+    WarehouseLocation,
+    WriterLock,
+    WriterLockHolder,
+    connect_holding,
+    warehouse_lock,
+)
 
 
 class DbtRunConfig(dg.Config):
@@ -152,9 +162,19 @@ def _build(
         lock.ensure_held()
         lock.create_schemas(model_schemas())  # dbt would create them before any model's check
         target_path = warehouse_target_path(warehouse.location)
-        build = dbt.cli(
-            invocation.args, env=invocation.env, context=context, target_path=target_path
-        )
+        # Closed before dbt starts: dbt's process opens the DuckDB file itself.
+        with connect_holding(lock, warehouse.location, warehouse.duckdb_memory_limit) as wh:
+            decision = unchanged_models.decide(
+                wh, Path(dbt_project.project_dir), _last_manifest(target_path), config.full_refresh
+            )
+        left_out = _left_out(context, decision)
+        context.log.info(_decision_line(decision, left_out))
+        if decision.reused is not None:
+            # First: Dagster takes a multi-asset's outputs in dependency order, and the marts
+            # dbt builds next depend on these.
+            yield from _unchanged_results(context, decision.reused, set(left_out))
+        args = [*invocation.args, *_exclude_args(left_out)]
+        build = dbt.cli(args, env=invocation.env, context=context, target_path=target_path)
         selected = context.run.asset_selection
         if selected is None or PUBLISHED in selected:
             prefetch_gx()  # the publish gate's import, while dbt works in its own process
@@ -169,6 +189,110 @@ def _build(
             # Lost after the last model committed (each checked it in its transaction): the
             # tests that ran after may have read another writer's work, so retry all the same.
             lock.ensure_held()
+        if decision.reused is None and decision.fingerprint is not None:
+            _stamp_if_vouched(context, lock, warehouse, target_path, decision.fingerprint)
+
+
+def _last_manifest(target_path: Path) -> dict[str, Any]:
+    """The manifest of the last dbt invocation on this warehouse (the project as dbt parsed
+    it then), else the prepared one."""
+    return unchanged_models.read_artifact(target_path, "manifest.json") or json.loads(
+        Path(dbt_project.manifest_path).read_text(encoding="utf-8")
+    )
+
+
+def _left_out(context: dg.AssetExecutionContext, decision: Decision) -> dict[str, str]:
+    """dbt id → name of the unchanged nodes `dbt build` leaves out: all of them, in a run of the
+    whole dbt asset set (a run of a part builds what it selected, as dagster-dbt selects it)."""
+    assets_def = context.assets_def
+    everything = set(context.selected_asset_keys) == set(assets_def.keys) and set(
+        context.selected_asset_check_keys
+    ) == {spec.key for spec in assets_def.check_specs}
+    if decision.reused is None or not everything:
+        return {}
+    return {uid: uid.split(".")[2] for uid in sorted(decision.leaves_out)}
+
+
+def _exclude_args(left_out: dict[str, str]) -> list[str]:
+    """dbt's arguments leaving out these models and tests. Indirect selection `cautious`: a test
+    is left out with the models when all its parents are (dbt's default, `eager`, would also
+    leave out a mart's test against a left-out dim, which reads this run's mart)."""
+    if not left_out:
+        return []
+    return ["--indirect-selection", "cautious", "--exclude", " ".join(left_out.values())]
+
+
+def _unique_id(spec: dg.AssetSpec | dg.AssetCheckSpec) -> str | None:
+    return spec.metadata.get(DAGSTER_DBT_UNIQUE_ID_METADATA_KEY)
+
+
+def _decision_line(decision: Decision, left_out: dict[str, str]) -> str:
+    if decision.reused is None:
+        return f"dbt: building the models of plans and reference data ({decision.reason})"
+    if not left_out:
+        return "dbt: building what this run selected of the models (a part of them)"
+    models = sum(1 for uid in left_out if uid.startswith("model."))
+    return (
+        f"dbt: leaving {models} models of plans and reference data and {len(left_out) - models} "
+        f"of their tests out of this build: {decision.reason}"
+    )
+
+
+def _unchanged_results(
+    context: dg.AssetExecutionContext, stamp: unchanged_models.Stamp, left_out: set[str]
+) -> Iterator[dg.Output | dg.AssetCheckResult]:
+    """Each model left out is materialized as it stands, each of its tests as passed: the build
+    of `stamp.built_at` wrote them from the same inputs and code, and every test passed then."""
+    note = (
+        f"not rebuilt: its inputs (plans, reference data, dbt code) are those of the build of "
+        f"{stamp.built_at:%Y-%m-%d %H:%M:%S}, which wrote it and passed every test on it"
+    )
+    assets_def = context.assets_def
+    unchanged = {
+        key
+        for key in context.selected_asset_keys
+        if _unique_id(assets_def.get_asset_spec(key)) in left_out
+    }
+    # Dagster takes a multi-asset's outputs in dependency order.
+    order = TopologicalSorter(
+        {key: assets_def.asset_deps.get(key, set()) & unchanged for key in unchanged}
+    )
+    for key in order.static_order():
+        yield dg.Output(
+            None,
+            output_name=assets_def.get_output_name_for_asset_key(key),
+            metadata={"rebuilt": False, "dbt": note},
+        )
+    for check_key in sorted(context.selected_asset_check_keys, key=str):
+        if _unique_id(assets_def.get_spec_for_check_key(check_key)) in left_out:
+            yield dg.AssetCheckResult(
+                asset_key=check_key.asset_key,
+                check_name=check_key.name,
+                passed=True,
+                metadata={"run": False, "dbt": note},
+            )
+
+
+def _stamp_if_vouched(
+    context: dg.AssetExecutionContext,
+    lock: WriterLock,
+    warehouse: WarehouseResource,
+    target_path: Path,
+    fingerprint: str,
+) -> None:
+    """Stamp the models of plans and reference data when this build ran and passed all of them
+    and their tests (a build of a subset, or with a failure, vouches for nothing)."""
+    manifest = unchanged_models.read_artifact(target_path, "manifest.json")
+    results = unchanged_models.read_artifact(target_path, "run_results.json")
+    vouched = unchanged_models.vouched_nodes(manifest, results) if manifest and results else None
+    if not vouched:
+        return
+    with connect_holding(lock, warehouse.location, warehouse.duckdb_memory_limit) as wh:
+        unchanged_models.write_stamp(wh, fingerprint, vouched)
+    context.log.info(
+        f"dbt: {len(vouched)} nodes of plans and reference data built and passed; a run with the "
+        "same inputs leaves them out"
+    )
 
 
 @dbt_assets(

@@ -214,7 +214,6 @@ def write_stamp(wh: Warehouse, fingerprint: str, nodes: Iterable[str]) -> Stamp:
         {"fingerprint": [fingerprint], "nodes": [",".join(ids)], "built_at": [built_at]}
     )
     table = PLAN_MODELS_BUILD
-    wh.ensure_schema(table.schema)
     with wh.transaction():
         wh.replace(table.schema, table.name, frame, table.sql_types)
     return Stamp(fingerprint, frozenset(ids), built_at)

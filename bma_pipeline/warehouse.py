@@ -504,11 +504,21 @@ def connect_holding(
             raise ValueError("a reader's lock holds no session to write with")
         yield Warehouse(location, session)
         return
+    with _duckdb(location, check_memory_limit(memory_limit)) as wh:
+        yield wh
+
+
+@contextmanager
+def _duckdb(
+    location: WarehouseLocation, limit: str, read_only: bool = False
+) -> Iterator[Warehouse]:
+    """The DuckDB file opened with its buffer pool capped at `limit`, closed on exit (the
+    caller holds the file lock)."""
     import duckdb
 
-    con = duckdb.connect(location.target)
+    con = duckdb.connect(location.target, read_only=read_only)
     try:
-        con.execute(f"set memory_limit = '{check_memory_limit(memory_limit)}'")
+        con.execute(f"set memory_limit = '{limit}'")
         yield Warehouse(location, con)
     finally:
         con.close()
@@ -545,14 +555,8 @@ def connect(
         return
     limit = check_memory_limit(memory_limit)
     with warehouse_lock(location, shared=read_only, timeout_s=lock_timeout_s):
-        import duckdb
-
         Path(location.target).parent.mkdir(parents=True, exist_ok=True)
         if read_only and not Path(location.target).exists():
             raise FileNotFoundError(f"no warehouse at {location.target}: run the pipeline first")
-        con = duckdb.connect(location.target, read_only=read_only)
-        try:
-            con.execute(f"set memory_limit = '{limit}'")
-            yield Warehouse(location, con)
-        finally:
-            con.close()
+        with _duckdb(location, limit, read_only) as wh:
+            yield wh

@@ -611,7 +611,9 @@ def _write_files(
         for update in superseded:
             wh.execute(_MARK_SUPERSEDED, update)
         if spans and chunk_rows is not None:
-            rows = _rows_of(chunk_rows, spans)
+            # One slice: a batch's files are consecutive in their chunk, and only files with
+            # rows have a span.
+            rows = chunk_rows.iloc[spans[0][0] : spans[-1][1]].reset_index(drop=True)
             lengths = [stop - start for start, stop in spans]
             rows.insert(0, "file_id", np.repeat(np.array(frame_ids, dtype="int64"), lengths))
             wh.append(RAW_SCHEMA, "submission_rows", rows[list(SUBMISSION_ROWS.names)])
@@ -635,16 +637,6 @@ def _write_files(
             report.rejections.append(
                 (entry.item.relative_path, str(record["reason_code"]), str(record["reason"]))
             )
-
-
-def _rows_of(chunk_rows: pd.DataFrame, spans: list[tuple[int, int]]) -> pd.DataFrame:
-    """The rows of the given spans of a chunk's parsed frame, in order, as a new frame (one
-    slice: a batch's files are consecutive in their chunk)."""
-    start, stop = spans[0][0], spans[-1][1]
-    if sum(b - a for a, b in spans) == stop - start:
-        return chunk_rows.iloc[start:stop].reset_index(drop=True)
-    positions = np.concatenate([np.arange(a, b) for a, b in spans])
-    return chunk_rows.take(positions).reset_index(drop=True)
 
 
 _MARK_SUPERSEDED = (

@@ -115,7 +115,7 @@ class SheetTable:
     def cell_lists(self) -> tuple[list[list[str | None]], list[int]]:
         """The data rows as lists of cell texts aligned to `headers`, and their row numbers."""
         if self._cells is not None:
-            return self._cells, list(self._row_numbers or [])
+            return self._cells, self._row_numbers or []
         frame = self.rows
         cells = frame.loc[:, self.headers].to_numpy(dtype=object).tolist()
         # A frame built by hand may hold NaN or NA for a blank cell: None, as readers give.
